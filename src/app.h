@@ -1,0 +1,53 @@
+/* The application object: configuration, event bus, pacing scheduler and
+ * the instances.  Everything here lives on the re_main thread. */
+#ifndef SIPFLOW_APP_H
+#define SIPFLOW_APP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <re.h>
+
+struct conf;
+struct evbus;
+struct sched;
+struct instance;
+
+/* Exit statuses (sipflow(1)). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,     /* a scenario step or expectation failed */
+	EXIT_USAGE = 2,      /* usage or configuration error */
+	EXIT_RUNTIME = 3,    /* runtime error, e.g. a port in use */
+};
+
+struct app {
+	struct conf *conf;
+	struct evbus *bus;
+	struct sched *sched;
+	struct list instances;
+	struct tmr tmr_second;
+	struct tmr tmr_quit;
+	unsigned call_seq;
+	bool stopping;
+	int exit_code;
+	unsigned closing;         /* instances still finishing transactions */
+};
+
+int  app_alloc(struct app **ap, struct conf *conf);
+/* Bind every instance.  On failure ERR names the instance and port. */
+int  app_start(struct app *app, char *err, size_t errsz);
+struct instance *app_instance(const struct app *app, const char *name);
+/* Turn a call target into a SIP URI: a full sip:/sips: URI as given, an
+ * instance name or a local user number, or user@host. */
+int  app_resolve_target(const struct app *app, const char *target,
+			char *uri, size_t size);
+/* Hang up every call, let transactions finish (bounded), then leave
+ * re_main with CODE.  A second call forces the exit. */
+void app_stop(struct app *app, int code);
+/* An instance finished closing (instance.c). */
+void app_instance_closed(struct app *app);
+/* Report a problem as an `error` event and a log line. */
+void app_error(struct app *app, const char *ua, const char *call,
+	       const char *what, const char *fmt, ...);
+
+#endif

@@ -1,0 +1,53 @@
+/* A call: one INVITE dialog (libre sipsess) and its audio stream. */
+#ifndef SIPFLOW_CALL_H
+#define SIPFLOW_CALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <re.h>
+
+struct instance;
+struct call;
+
+enum call_state {
+	CALL_CALLING,        /* INVITE sent */
+	CALL_INCOMING,       /* INVITE received, 100 Trying sent */
+	CALL_RINGING,        /* 180 sent or received */
+	CALL_EARLY,          /* early media (18x with SDP) */
+	CALL_ESTABLISHED,
+	CALL_HELD,           /* we put the peer on hold */
+	CALL_REMOTE_HELD,    /* the peer put us on hold */
+	CALL_TERMINATED,
+};
+
+enum call_dir { CALL_OUT, CALL_IN };
+
+const char *call_state_name(enum call_state st);
+int  call_state_parse(enum call_state *st, const char *name);
+
+/* Place a call to URI (already resolved). */
+int  call_connect(struct call **cp, struct instance *inst, const char *uri,
+		  char *err, size_t errsz);
+/* An INVITE outside any dialog arrived (sipsess connect handler). */
+void call_incoming(struct instance *inst, const struct sip_msg *msg);
+/* A 2xx that belongs to none of libre's dialogs: a second fork. */
+bool call_fork_response(struct instance *inst, const struct sip_msg *msg);
+
+/* Operator and scenario actions.  Each returns 0 or an errno, with a
+ * one-line reason in ERR. */
+int  call_ring(struct call *call, char *err, size_t errsz);
+int  call_progress(struct call *call, char *err, size_t errsz);
+int  call_answer(struct call *call, char *err, size_t errsz);
+int  call_reject(struct call *call, uint16_t code, char *err, size_t errsz);
+int  call_hangup(struct call *call, char *err, size_t errsz);
+
+/* Once a second: statistics and the RTP timeout. */
+void call_second(struct call *call, uint64_t now);
+
+const char *call_id(const struct call *call);
+enum call_state call_state(const struct call *call);
+enum call_dir call_dir(const struct call *call);
+const char *call_peer(const struct call *call);
+struct stream *call_stream(const struct call *call);
+
+#endif

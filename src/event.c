@@ -1,0 +1,340 @@
+#include <stdarg.h>
+#include <string.h>
+#include <re.h>
+#include "event.h"
+#include "util.h"
+
+static const struct event_type types[] = {
+	{"ua.ready",       "addr", "an instance is listening"},
+	{"reg.state",      "state code", "registration state changed"},
+	{"call.state",     "state dir peer sip_callid code reason by",
+	 "a call changed state"},
+	{"call.fork",      "sip_callid to_tag action",
+	 "a 2xx from a second fork was answered with ACK and BYE"},
+	{"sdp.local",      "sdp", "the SDP we sent"},
+	{"sdp.remote",     "sdp", "the SDP we received"},
+	{"media.start",    "codec pt local remote dir",
+	 "media started (once per dialog)"},
+	{"media.update",   "codec pt local remote dir",
+	 "codec, address or direction changed"},
+	{"rtp.stats",      "tx_pkts tx_bytes rx_pkts rx_bytes lost ooo "
+			   "jitter_ms rx_pt",
+	 "per stream, every second"},
+	{"dtmf.tx",        "digit method duration_ms", "a digit was sent"},
+	{"dtmf.rx",        "digit method duration_ms", "a digit was received"},
+	{"play.start",     "file", "playback started"},
+	{"play.end",       "file", "playback ended"},
+	{"rec.start",      "path", "recording started"},
+	{"rec.stop",       "path seconds", "recording stopped"},
+	{"monitor",        "on leg", "local monitoring changed"},
+	{"sip.tx",         "first_line cseq sip_callid retrans",
+	 "a SIP message was sent"},
+	{"sip.rx",         "first_line cseq sip_callid retrans",
+	 "a SIP message was received"},
+	{"scenario.step",  "line text", "a scenario line started"},
+	{"scenario.fail",  "line text why", "a scenario line failed"},
+	{"scenario.done",  "", "every scenario line ran"},
+	{"error",          "what detail", "something went wrong"},
+};
+
+struct evbus {
+	struct list subs;
+	uint64_t t0;
+};
+
+struct evsub {
+	struct le le;
+	event_h *h;
+	void *arg;
+};
+
+static void bus_destructor(void *arg)
+{
+	struct evbus *bus = arg;
+
+	/* Subscribers are owned by whoever subscribed; just detach them. */
+	while (bus->subs.head)
+		list_unlink(bus->subs.head);
+}
+
+static void sub_destructor(void *arg)
+{
+	struct evsub *sub = arg;
+
+	list_unlink(&sub->le);
+}
+
+int evbus_alloc(struct evbus **busp)
+{
+	struct evbus *bus;
+
+	if (!busp)
+		return EINVAL;
+
+	bus = mem_zalloc(sizeof(*bus), bus_destructor);
+	if (!bus)
+		return ENOMEM;
+
+	bus->t0 = now_ns();
+	*busp = bus;
+	return 0;
+}
+
+int evbus_subscribe(struct evsub **subp, struct evbus *bus,
+		    event_h *h, void *arg)
+{
+	struct evsub *sub;
+
+	if (!subp || !bus || !h)
+		return EINVAL;
+
+	sub = mem_zalloc(sizeof(*sub), sub_destructor);
+	if (!sub)
+		return ENOMEM;
+
+	sub->h = h;
+	sub->arg = arg;
+	list_append(&bus->subs, &sub->le, sub);
+	*subp = sub;
+	return 0;
+}
+
+bool evbus_has_subscribers(const struct evbus *bus)
+{
+	return bus && bus->subs.head;
+}
+
+double evbus_time(const struct evbus *bus)
+{
+	return bus ? (double)(now_ns() - bus->t0) / 1e9 : 0.0;
+}
+
+const struct event_type *event_types(size_t *n)
+{
+	if (n)
+		*n = ARRAY_SIZE(types);
+	return types;
+}
+
+const struct event_type *event_type_find(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(types); i++) {
+		if (!strcmp(types[i].name, name))
+			return &types[i];
+	}
+	return NULL;
+}
+
+static bool field_declared(const struct event_type *et, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = et->fields;
+
+	while (*p) {
+		size_t l = strcspn(p, " ");
+		if (l == kl && !strncmp(p, key, kl))
+			return true;
+		p += l;
+		while (*p == ' ')
+			++p;
+	}
+	return false;
+}
+
+void evbus_emit(struct evbus *bus, const char *type, const char *ua,
+		const char *call, ...)
+{
+	const struct event_type *et = event_type_find(type);
+	struct event ev;
+	struct le *le;
+	const char *key;
+	va_list ap;
+	int err = 0;
+
+	if (!bus || !bus->subs.head)
+		return;
+
+	if (!et) {
+		re_fprintf(stderr, "sipflow: BUG: unknown event type %s\n",
+			   type);
+		return;
+	}
+
+	ev.type = et->name;
+	ev.t = evbus_time(bus);
+	ev.ua = ua;
+	ev.call = call;
+	ev.fields = NULL;
+
+	err = odict_alloc(&ev.fields, 8);
+	if (err)
+		return;
+
+	va_start(ap, call);
+	while (!err && (key = va_arg(ap, const char *)) != NULL) {
+		enum ev_kind kind = va_arg(ap, int);
+
+		if (!field_declared(et, key)) {
+			re_fprintf(stderr, "sipflow: BUG: field %s not "
+				   "declared for %s\n", key, type);
+			err = EINVAL;
+			break;
+		}
+
+		switch (kind) {
+
+		case EV_STR: {
+			const char *s = va_arg(ap, const char *);
+			err = odict_entry_add(ev.fields, key, ODICT_STRING,
+					      s ? s : "");
+			break;
+		}
+		case EV_INT: {
+			int64_t v = va_arg(ap, int64_t);
+			err = odict_entry_add(ev.fields, key, ODICT_INT, v);
+			break;
+		}
+		case EV_DBL: {
+			double v = va_arg(ap, double);
+			err = odict_entry_add(ev.fields, key, ODICT_DOUBLE, v);
+			break;
+		}
+		case EV_BOOL: {
+			int v = va_arg(ap, int);
+			err = odict_entry_add(ev.fields, key, ODICT_BOOL,
+					      (bool)(v != 0));
+			break;
+		}
+		default:
+			err = EINVAL;
+			break;
+		}
+	}
+	va_end(ap);
+
+	if (!err) {
+		le = bus->subs.head;
+		while (le) {
+			struct evsub *sub = le->data;
+			le = le->next;  /* a handler may unsubscribe itself */
+			sub->h(&ev, sub->arg);
+		}
+	}
+
+	mem_deref(ev.fields);
+}
+
+const char *event_str(const struct event *ev, const char *key)
+{
+	return ev ? odict_string(ev->fields, key) : NULL;
+}
+
+bool event_int(const struct event *ev, const char *key, int64_t *v)
+{
+	const struct odict_entry *e;
+
+	if (!ev || !v)
+		return false;
+	e = odict_lookup(ev->fields, key);
+	if (!e || e->type != ODICT_INT)
+		return false;
+	*v = e->u.integer;
+	return true;
+}
+
+static int print_str(struct re_printf *pf, const char *s)
+{
+	return re_hprintf(pf, "\"%H\"", utf8_encode, s ? s : "");
+}
+
+int event_print_json(struct re_printf *pf, const struct event *ev)
+{
+	struct le *le;
+	int err;
+
+	err = re_hprintf(pf, "{\"t\":%.3f,\"ev\":\"%s\"", ev->t, ev->type);
+	if (ev->ua) {
+		err |= re_hprintf(pf, ",\"ua\":");
+		err |= print_str(pf, ev->ua);
+	}
+	if (ev->call) {
+		err |= re_hprintf(pf, ",\"call\":");
+		err |= print_str(pf, ev->call);
+	}
+
+	for (le = ev->fields->lst.head; le && !err; le = le->next) {
+		const struct odict_entry *e = le->data;
+
+		err |= re_hprintf(pf, ",");
+		err |= print_str(pf, e->key);
+		err |= re_hprintf(pf, ":");
+
+		switch (e->type) {
+
+		case ODICT_STRING:
+			err |= print_str(pf, e->u.str);
+			break;
+		case ODICT_INT:
+			err |= re_hprintf(pf, "%lld", (long long)e->u.integer);
+			break;
+		case ODICT_DOUBLE:
+			err |= re_hprintf(pf, "%.3f", e->u.dbl);
+			break;
+		case ODICT_BOOL:
+			err |= re_hprintf(pf, "%s", e->u.boolean ?
+					  "true" : "false");
+			break;
+		default:
+			err |= re_hprintf(pf, "null");
+			break;
+		}
+	}
+
+	err |= re_hprintf(pf, "}");
+	return err;
+}
+
+struct evlog {
+	struct evsub *sub;
+	FILE *f;
+};
+
+static void evlog_destructor(void *arg)
+{
+	struct evlog *log = arg;
+
+	mem_deref(log->sub);
+	if (log->f)
+		fflush(log->f);
+}
+
+static void evlog_handler(const struct event *ev, void *arg)
+{
+	struct evlog *log = arg;
+
+	re_fprintf(log->f, "%H\n", event_print_json, ev);
+	fflush(log->f);
+}
+
+int evlog_alloc(struct evlog **logp, struct evbus *bus, FILE *f)
+{
+	struct evlog *log;
+	int err;
+
+	if (!logp || !bus || !f)
+		return EINVAL;
+
+	log = mem_zalloc(sizeof(*log), evlog_destructor);
+	if (!log)
+		return ENOMEM;
+
+	log->f = f;
+	err = evbus_subscribe(&log->sub, bus, evlog_handler, log);
+	if (err) {
+		mem_deref(log);
+		return err;
+	}
+
+	*logp = log;
+	return 0;
+}

@@ -1,0 +1,14 @@
+/* The diagnostic log: stderr, or a file (-l) while the console owns the
+ * terminal.  libre's own stderr output is sent to the same place. */
+#ifndef SIPFLOW_LOG_H
+#define SIPFLOW_LOG_H
+
+#include <stdbool.h>
+
+int  log_open(const char *path);   /* NULL: stderr */
+void log_close(void);
+void log_set_verbose(bool on);
+void log_warn(const char *fmt, ...);
+void log_info(const char *fmt, ...);
+
+#endif

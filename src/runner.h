@@ -1,0 +1,14 @@
+/* Runs a scenario: one chain of lines per instance, all concurrently;
+ * chains meet through expectations on the event stream. */
+#ifndef SIPFLOW_RUNNER_H
+#define SIPFLOW_RUNNER_H
+
+struct app;
+struct scenario;
+struct runner;
+
+/* Start at once.  When every line has run the runner emits scenario.done
+ * and stops the app with exit 0; on a failure scenario.fail and exit 1. */
+int runner_start(struct runner **rp, struct app *app, struct scenario *scn);
+
+#endif
