@@ -1,4 +1,5 @@
 #include <stdarg.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <re.h>
 #include "app.h"
@@ -25,6 +26,22 @@ static void destructor(void *arg)
 	mem_deref(app->sched);
 	mem_deref(app->bus);
 	mem_deref(app->conf);
+}
+
+int app_raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return errno;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur > 1 << 20)
+		rl.rlim_cur = 1 << 20;
+	return fd_setsize((int)rl.rlim_cur);
 }
 
 int app_alloc(struct app **ap, struct conf *conf)

@@ -33,6 +33,9 @@ struct app {
 	unsigned closing;         /* instances still finishing transactions */
 };
 
+/* Allow as many sockets as the system lets us (two per RTP stream), and
+ * size libre's fd table to match.  Call right after libre_init(). */
+int  app_raise_fd_limit(void);
 int  app_alloc(struct app **ap, struct conf *conf);
 /* Bind every instance.  On failure ERR names the instance and port. */
 int  app_start(struct app *app, char *err, size_t errsz);

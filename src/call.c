@@ -401,6 +401,13 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 		code = 487;
 		str_copy(reason, sizeof(reason), "cancelled");
 	}
+	else if (err == ECONNRESET && call->dir == CALL_IN &&
+		 (call->state == CALL_RINGING || call->state == CALL_EARLY)) {
+		/* libre 1.1.0 reports a CANCEL of an accepted INVITE as a
+		 * reset without the request (it has sent 487 itself). */
+		code = 487;
+		str_copy(reason, sizeof(reason), "cancelled");
+	}
 	else if (err == ETIMEDOUT) {
 		code = 408;
 		str_copy(reason, sizeof(reason), "no response");

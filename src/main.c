@@ -138,6 +138,10 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 
+	e = app_raise_fd_limit();
+	if (e)
+		log_warn("cannot raise the file descriptor limit: %m", e);
+
 	if (log_open(opt.log)) {
 		fprintf(stderr, "sipflow: cannot open log %s: %s\n", opt.log,
 			strerror(errno));

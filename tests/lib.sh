@@ -73,3 +73,55 @@ expect_min() {
 last_field() {
 	jq -r "select($2) | .$3" "$1" | tail -n 1
 }
+
+# run_sipflow NAME [ARGS...]: run sipflow headless; events in $SCRATCH/NAME.jsonl,
+# stderr in $SCRATCH/NAME.err, exit status in $RC.  Never fails by itself.
+run_sipflow() {
+	_name=$1
+	shift
+	EV="$SCRATCH/$_name.jsonl"
+	ERR="$SCRATCH/$_name.err"
+	set +e
+	timeout 60 "$SIPFLOW" -H -e "$EV" "$@" >"$SCRATCH/$_name.out" 2>"$ERR"
+	RC=$?
+	set -e
+	if [ "${VERBOSE:-0}" = 1 ]; then cat "$ERR" >&2; fi
+}
+
+# expect_rc N: the last run_sipflow exited with N (prints its stderr if not).
+expect_rc() {
+	if [ "$RC" -ne "$1" ]; then
+		echo "--- stderr:" >&2
+		cat "$ERR" >&2
+		echo "--- events (no sip/sdp):" >&2
+		grep -v '"ev":"s[di]p\.' "$EV" >&2 || true
+		fail "sipflow exited $RC, expected $1"
+	fi
+}
+
+# states FILE UA: the call.state sequence of UA, space separated.
+states() {
+	jq -r "select(.ev==\"call.state\" and .ua==\"$2\") | .state" "$1" |
+		tr '\n' ' ' | sed 's/ $//'
+}
+
+# write_conf FILE: a config for alice and bob on this test's ports; extra
+# "[alice]"/"[bob]" keys come from $ALICE_EXTRA / $BOB_EXTRA (newline separated).
+write_conf() {
+	cat >"$1" <<CONF
+[general]
+rtp_ports = $RTP_LO-$RTP_HI
+
+[alice]
+user = 1001
+port = $SIP_BASE
+source = tone:440
+${ALICE_EXTRA:-}
+
+[bob]
+user = 1002
+port = $((SIP_BASE + 1))
+source = tone:660
+${BOB_EXTRA:-}
+CONF
+}

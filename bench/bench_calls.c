@@ -1,0 +1,238 @@
+/* bench_calls: N concurrent calls between two local instances in one
+ * process (the real engine: SIP and RTP over loopback sockets), then a
+ * measurement window.  Reports CPU per leg, RSS per call and the
+ * distribution of packet inter-departure deviation from 20 ms.
+ *
+ *   bench_calls [-n CALLS] [-t SECONDS] [-p SIP_PORT_BASE]
+ *
+ * Figures, not a pass/fail test. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <re.h>
+#include "app.h"
+#include "call.h"
+#include "conf.h"
+#include "event.h"
+#include "instance.h"
+#include "sched.h"
+#include "stream.h"
+#include "util.h"
+
+static struct {
+	struct app *app;
+	struct evsub *sub;
+	unsigned calls, placed, established, failed;
+	unsigned seconds;
+	struct tmr tmr;
+	uint64_t t_setup_start, t_setup_end;
+	long rss_before_kb, rss_after_kb;
+	struct rusage ru0;
+	uint64_t t0;
+	struct sched_stats stats;
+} B;
+
+static long rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "VmRSS:", 6))
+			kb = strtol(line + 6, NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static double cpu_s(const struct rusage *a, const struct rusage *b)
+{
+	double ua = a->ru_utime.tv_sec + a->ru_utime.tv_usec / 1e6;
+	double sa = a->ru_stime.tv_sec + a->ru_stime.tv_usec / 1e6;
+	double ub = b->ru_utime.tv_sec + b->ru_utime.tv_usec / 1e6;
+	double sb = b->ru_stime.tv_sec + b->ru_stime.tv_usec / 1e6;
+
+	return (ub + sb) - (ua + sa);
+}
+
+static void report(void *arg)
+{
+	struct rusage ru1;
+	double wall = (double)(now_ns() - B.t0) / 1e9;
+	double cpu;
+	uint64_t tx = 0, rx = 0, lost = 0;
+	unsigned legs = 0;
+	struct le *le, *cle;
+	(void)arg;
+
+	getrusage(RUSAGE_SELF, &ru1);
+	cpu = cpu_s(&B.ru0, &ru1);
+
+	for (le = B.app->instances.head; le; le = le->next) {
+		struct instance *inst = le->data;
+		for (cle = inst->calls.head; cle; cle = cle->next) {
+			struct stream_counters c;
+			stream_counters(call_stream(cle->data), &c);
+			tx += c.tx_pkts;
+			rx += c.rx_pkts;
+			lost += (uint64_t)c.lost;
+			++legs;
+		}
+	}
+
+	printf("calls            %u (legs %u, established %u, failed %u)\n",
+	       B.calls, legs, B.established, B.failed);
+	printf("setup            %.2f s\n",
+	       (double)(B.t_setup_end - B.t_setup_start) / 1e9);
+	printf("window           %.2f s\n", wall);
+	printf("cpu              %.1f %% of one core\n", 100.0 * cpu / wall);
+	printf("cpu per leg      %.4f %% of one core\n",
+	       legs ? 100.0 * cpu / wall / legs : 0.0);
+	printf("rss per call     %.1f KiB (%ld -> %ld KiB)\n",
+	       B.calls ? (double)(B.rss_after_kb - B.rss_before_kb) / B.calls
+	       : 0.0, B.rss_before_kb, B.rss_after_kb);
+	printf("packets          tx %llu rx %llu lost %llu\n",
+	       (unsigned long long)tx, (unsigned long long)rx,
+	       (unsigned long long)lost);
+	printf("inter-departure  deviation from 20 ms over %llu gaps: "
+	       "p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %llu us, "
+	       "resyncs %llu\n",
+	       (unsigned long long)B.stats.ticks,
+	       sched_stats_percentile(&B.stats, 50),
+	       sched_stats_percentile(&B.stats, 99),
+	       sched_stats_percentile(&B.stats, 99.9),
+	       (unsigned long long)B.stats.max_dev_us,
+	       (unsigned long long)B.stats.resyncs);
+	fflush(stdout);
+
+	app_stop(B.app, 0);
+}
+
+static void start_window(void)
+{
+	/* Stop listening: from here on the engine runs as it would with no
+	 * event consumer but the bench's counters. */
+	B.sub = mem_deref(B.sub);
+	B.t_setup_end = now_ns();
+	B.rss_after_kb = rss_kb();
+	getrusage(RUSAGE_SELF, &B.ru0);
+	B.t0 = now_ns();
+	memset(&B.stats, 0, sizeof(B.stats));
+	sched_measure(B.app->sched, &B.stats);
+	tmr_start(&B.tmr, B.seconds * 1000u, report, NULL);
+}
+
+static void event_handler(const struct event *ev, void *arg)
+{
+	const char *st;
+	(void)arg;
+
+	if (strcmp(ev->type, "call.state") || !ev->ua ||
+	    strcmp(ev->ua, "a"))
+		return;
+
+	st = event_str(ev, "state");
+	if (st && !strcmp(st, "established"))
+		++B.established;
+	else if (st && !strcmp(st, "terminated"))
+		++B.failed;
+
+	if (B.established + B.failed == B.calls)
+		start_window();
+}
+
+static void place(void *arg)
+{
+	struct instance *a = app_instance(B.app, "a");
+	struct instance *b = app_instance(B.app, "b");
+	char err[256];
+	unsigned batch = 20;   /* INVITEs per millisecond tick */
+	(void)arg;
+
+	while (batch-- && B.placed < B.calls) {
+		if (call_connect(NULL, a, b->aor, err, sizeof(err))) {
+			fprintf(stderr, "bench: call %u: %s\n", B.placed, err);
+			++B.failed;
+		}
+		++B.placed;
+	}
+	if (B.placed < B.calls)
+		tmr_start(&B.tmr, 1, place, NULL);
+}
+
+static int make_conf(struct conf **cp, uint16_t port)
+{
+	char path[] = "/tmp/bench_calls.XXXXXX", err[256];
+	FILE *f;
+	int fd, e;
+
+	fd = mkstemp(path);
+	if (fd < 0)
+		return errno;
+	f = fdopen(fd, "w");
+	fprintf(f, "[general]\nrtp_ports = 10000-59999\nrtp_timeout = 0\n"
+		"[a]\nuser = 1\nport = %u\nsource = tone:440\n"
+		"[b]\nuser = 2\nport = %u\nsource = tone:660\n"
+		"answer = auto\n", port, port + 1);
+	fclose(f);
+	e = conf_load(cp, path, err, sizeof(err));
+	if (e)
+		fprintf(stderr, "bench: %s\n", err);
+	unlink(path);
+	return e;
+}
+
+int main(int argc, char **argv)
+{
+	struct conf *conf = NULL;
+	char err[256];
+	unsigned port = 15060;
+	int c, e;
+
+	B.calls = 100;
+	B.seconds = 10;
+	while ((c = getopt(argc, argv, "n:t:p:")) != -1) {
+		switch (c) {
+		case 'n': B.calls = (unsigned)atoi(optarg); break;
+		case 't': B.seconds = (unsigned)atoi(optarg); break;
+		case 'p': port = (unsigned)atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: bench_calls [-n CALLS] "
+				"[-t SECONDS] [-p PORT]\n");
+			return 2;
+		}
+	}
+
+	if (libre_init())
+		return 3;
+	app_raise_fd_limit();
+
+	e = make_conf(&conf, (uint16_t)port);
+	if (!e)
+		e = app_alloc(&B.app, conf);
+	if (!e)
+		e = evbus_subscribe(&B.sub, B.app->bus, event_handler, NULL);
+	if (!e)
+		e = app_start(B.app, err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "bench: start: %s (%s)\n", err, strerror(e));
+		return 3;
+	}
+
+	B.rss_before_kb = rss_kb();
+	B.t_setup_start = now_ns();
+	tmr_start(&B.tmr, 1, place, NULL);
+
+	re_main(NULL);
+
+	tmr_cancel(&B.tmr);
+	mem_deref(B.sub);
+	mem_deref(B.app);
+	mem_deref(conf);
+	libre_close();
+	return 0;
+}

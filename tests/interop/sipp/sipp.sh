@@ -1,0 +1,166 @@
+# Helpers for the sipp interop tests (sourced after tests/lib.sh and
+# `ports_for N`, not run).  sipp and sipflow only ever use 127.0.0.1.
+#
+#   sipp_require             skip (77) unless sipp and jq exist; fail if no sipflow
+#   sipflow_conf INST USER ANSWER CODECS   write $CONF with [general] + one instance
+#   wait_udp PORT [SECS]     wait until something listens on 127.0.0.1:PORT
+#   sipp_start NAME XML ARGS...   start sipp in the background (bounded by timeout)
+#   sipp_wait                wait for it; sets SIPP_RC
+#   sipflow_run              run sipflow headless on $CONF/$FLOW; sets SIPFLOW_RC
+#   sipflow_start / sipflow_wait   the same, in the background
+#
+# On exit with status 1 (fail) the sipp logs, sipflow's output and the event
+# log are printed to stderr.
+
+SIPP=${SIPP:-sipp}
+SIPP_DIR="$TESTS_DIR/interop/sipp"
+CONF="$SCRATCH/sipflow.conf"
+FLOW="$SCRATCH/flow.txt"
+EVENTS="$SCRATCH/events.jsonl"
+SIPP_LOG=""
+SIPP_PID=""
+SIPP_RC=""
+SIPFLOW_PID=""
+SIPFLOW_RC=""
+
+sipp_require() {
+	command -v "$SIPP" >/dev/null 2>&1 || skip "sipp not installed"
+	command -v jq >/dev/null 2>&1 || skip "jq not installed"
+	command -v timeout >/dev/null 2>&1 || skip "timeout (coreutils) not installed"
+	[ -x "$SIPFLOW" ] || fail "sipflow binary not found at '$SIPFLOW'"
+}
+
+# sipflow_conf INSTANCE USER ANSWER CODECS
+sipflow_conf() {
+	cat >"$CONF" <<EOF
+[general]
+rtp_ports = $RTP_LO-$RTP_HI
+
+[$1]
+user = $2
+port = $SIP_BASE
+codecs = $4
+answer = $3
+source = tone:440
+EOF
+}
+
+# wait_udp PORT [SECS]: poll /proc/net/udp for a socket bound to the port.
+wait_udp() {
+	_hex=$(printf ':%04X' "$1")
+	_n=$(( ${2:-5} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		if awk -v p="$_hex" 'NR > 1 && substr($2, length($2) - 4) == p { f = 1 }
+		    END { exit !f }' /proc/net/udp; then
+			return 0
+		fi
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# sipp_start NAME SCENARIO.xml [EXTRA SIPP ARGS...]
+# sipp gets -m 1 and a 30 s global timeout (an error); `timeout` kills it if
+# even that fails, and cleanup() stops it if the test ends first.
+sipp_start() {
+	SIPP_LOG="$SCRATCH/$1"
+	_xml="$SIPP_DIR/$2"
+	shift 2
+	timeout -k 5 45 "$SIPP" -sf "$_xml" \
+		-i 127.0.0.1 -p "$PEER_PORT" -mp "$PEER_RTP" -mi 127.0.0.1 \
+		-ci 127.0.0.1 -cp $((PEER_PORT + 5)) -nostdin \
+		-m 1 -timeout 30s -timeout_error \
+		-trace_err -error_file "$SIPP_LOG.errors.log" \
+		-trace_msg -message_file "$SIPP_LOG.messages.log" \
+		-trace_logs -log_file "$SIPP_LOG.logs.log" \
+		-trace_screen -screen_file "$SIPP_LOG.screen.log" \
+		"$@" </dev/null >"$SIPP_LOG.out" 2>&1 &
+	SIPP_PID=$!
+	BG_PIDS="$BG_PIDS $SIPP_PID"
+}
+
+sipp_wait() {
+	SIPP_RC=0
+	wait "$SIPP_PID" || SIPP_RC=$?
+}
+
+# sipflow's own arguments; FLOW and CONF must be written first.
+sipflow_run() {
+	SIPFLOW_RC=0
+	timeout -k 5 60 "$SIPFLOW" -H -c "$CONF" -s "$FLOW" -e "$EVENTS" \
+		</dev/null >"$SCRATCH/sipflow.out" 2>"$SCRATCH/sipflow.err" ||
+		SIPFLOW_RC=$?
+	[ -f "$EVENTS" ] || : >"$EVENTS"
+}
+
+sipflow_start() {
+	timeout -k 5 60 "$SIPFLOW" -H -c "$CONF" -s "$FLOW" -e "$EVENTS" \
+		</dev/null >"$SCRATCH/sipflow.out" 2>"$SCRATCH/sipflow.err" &
+	SIPFLOW_PID=$!
+	BG_PIDS="$BG_PIDS $SIPFLOW_PID"
+}
+
+sipflow_wait() {
+	SIPFLOW_RC=0
+	wait "$SIPFLOW_PID" || SIPFLOW_RC=$?
+	[ -f "$EVENTS" ] || : >"$EVENTS"
+}
+
+# Exit codes in words, for failure messages.
+rc_sipflow() {
+	case $1 in
+	0) echo "0 (ok)" ;; 1) echo "1 (expectation failed)" ;;
+	2) echo "2 (bad file)" ;; 3) echo "3 (runtime error)" ;;
+	124|137) echo "$1 (killed by timeout)" ;; *) echo "$1" ;;
+	esac
+}
+
+rc_sipp() {
+	case $1 in
+	0) echo "0 (all calls succeeded)" ;; 1) echo "1 (a call failed)" ;;
+	97) echo "97 (exit on internal command)" ;;
+	99) echo "99 (normal exit without calls processed)" ;;
+	124|137) echo "$1 (killed by timeout)" ;;
+	255) echo "255 (fatal error or global timeout)" ;; *) echo "$1" ;;
+	esac
+}
+
+sipp_dump() {
+	echo "==== diagnostics (scratch: $SCRATCH)"
+	for f in "$SIPP_LOG.errors.log" "$SIPP_LOG.logs.log"; do
+		[ -s "$f" ] || continue
+		echo "---- $f"
+		# sipp writes its error log without newlines between entries
+		tr '\r' '\n' <"$f" | sed 's/\(20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]	\)/\n\1/g' |
+			grep -v '^$' | tail -n 40
+	done
+	if [ -n "$SIPP_LOG" ] && [ -s "$SIPP_LOG.screen.log" ]; then
+		echo "---- $SIPP_LOG.screen.log (scenario screen)"
+		sed -n '/Scenario Screen/,/Statistics Screen/p' "$SIPP_LOG.screen.log" |
+			grep -v '^ *$' | head -n 50
+	fi
+	if [ -n "$SIPP_LOG" ] && [ -s "$SIPP_LOG.messages.log" ]; then
+		echo "---- sipp SIP message summary ($SIPP_LOG.messages.log)"
+		grep -E '^(-{10,}|UDP message|[A-Z]+ sip:|SIP/2\.0 [0-9])' \
+			"$SIPP_LOG.messages.log" | paste - - - | tail -n 40
+	fi
+	for f in "$SCRATCH/sipflow.err" "$SCRATCH/sipflow.out"; do
+		[ -s "$f" ] || continue
+		echo "---- $f (last 40 lines)"
+		tail -n 40 "$f"
+	done
+	if [ -s "$EVENTS" ]; then
+		echo "---- events, without rtp.stats/sdp ($EVENTS)"
+		grep -v -e '"ev":"rtp.stats"' -e '"ev":"sdp\.' "$EVENTS" | tail -n 60
+	fi
+}
+
+_sipp_on_exit() {
+	_st=$?
+	if [ "$_st" = 1 ]; then
+		sipp_dump >&2 || true
+	fi
+	cleanup
+}
+trap _sipp_on_exit EXIT

@@ -1,0 +1,56 @@
+#!/bin/sh
+# sipp (uac_basic.xml) calls sipflow's bob (answer = auto), replays PCMA
+# RTP from g711a.pcap for 4 s and hangs up.  Passes when sipp exits 0 and
+# bob's call is established once, carries PCMA both ways (rx_pkts and
+# tx_pkts > 0, received payload type 8) and ends with terminated.
+. "$srcdir/tests/lib.sh"
+ports_for 13
+. "$srcdir/tests/interop/sipp/sipp.sh"
+sipp_require
+
+PCAP=/usr/share/sip-tester/g711a.pcap
+[ -r "$PCAP" ] || skip "$PCAP not found (Debian package sip-tester)"
+
+# PCMA first on both sides: whichever side's order wins, it is PCMA, the
+# codec of the pcap.
+sipflow_conf bob 1002 auto "PCMA, PCMU, telephone-event"
+cat >"$FLOW" <<FLOW
+bob: expect incoming 10s
+bob: expect established 5s
+bob: expect terminated 15s
+FLOW
+
+sipflow_start
+wait_udp "$SIP_BASE" 5 || fail "sipflow did not bind 127.0.0.1:$SIP_BASE"
+
+sipp_start uac_basic uac_basic.xml -s 1002 "127.0.0.1:$SIP_BASE"
+sipp_wait
+sipflow_wait
+
+# pcap replay needs a raw socket (root or CAP_NET_RAW)
+if grep -q "raw IPv4 socket" "$SIPP_LOG.errors.log" 2>/dev/null; then
+	skip "sipp cannot replay the pcap here: no raw socket (needs root or CAP_NET_RAW)"
+fi
+
+[ "$SIPP_RC" -eq 0 ] || fail "sipp exit status $(rc_sipp "$SIPP_RC")"
+[ "$SIPFLOW_RC" -eq 0 ] || fail "sipflow exit status $(rc_sipflow "$SIPFLOW_RC")"
+
+expect_count "$EVENTS" '.ev=="call.state" and .ua=="bob" and .state=="established"' 1 \
+	"bob established"
+expect_count "$EVENTS" '.ev=="call.state" and .ua=="bob" and .state=="terminated"' 1 \
+	"bob terminated"
+codec=$(last_field "$EVENTS" '.ev=="media.start" and .ua=="bob"' codec)
+[ "$codec" = "PCMA/8000" ] || fail "bob media.start codec '$codec', expected PCMA/8000"
+
+S='.ev=="rtp.stats" and .ua=="bob"'
+expect_min "$EVENTS" "$S" 1 "bob rtp.stats"
+tx=$(last_field "$EVENTS" "$S" tx_pkts)
+rx=$(last_field "$EVENTS" "$S" rx_pkts)
+rx_pt=$(last_field "$EVENTS" "$S" rx_pt)
+echo "bob last rtp.stats: tx_pkts=$tx rx_pkts=$rx rx_pt=$rx_pt"
+[ "$rx" -gt 0 ] || fail "bob received no RTP from sipp's pcap"
+[ "$tx" -gt 0 ] || fail "bob sent no RTP"
+[ "$rx_pt" = 8 ] || fail "bob received payload type '$rx_pt', expected 8 (PCMA)"
+
+echo "PASS: sipp call to bob, PCMA both ways (tx=$tx rx=$rx)"
+exit 0

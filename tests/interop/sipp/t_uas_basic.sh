@@ -1,0 +1,44 @@
+#!/bin/sh
+# sipflow (alice) calls sipp running uas_basic.xml with -rtp_echo and keeps
+# the call up ~3 s.  sipp echoes alice's RTP back, so alice's last
+# rtp.stats must show >= 100 packets sent and >= 100 received, in PCMU.
+. "$srcdir/tests/lib.sh"
+ports_for 12
+. "$srcdir/tests/interop/sipp/sipp.sh"
+sipp_require
+
+sipflow_conf alice 1001 manual "PCMU, PCMA, telephone-event"
+cat >"$FLOW" <<FLOW
+alice: call sip:service@127.0.0.1:$PEER_PORT
+alice: expect established 5s
+alice: wait 3s
+alice: hangup
+alice: expect terminated 5s
+FLOW
+
+sipp_start uas_basic uas_basic.xml -rtp_echo
+wait_udp "$PEER_PORT" 5 || fail "sipp did not bind 127.0.0.1:$PEER_PORT"
+
+sipflow_run
+sipp_wait
+
+[ "$SIPFLOW_RC" -eq 0 ] || fail "sipflow exit status $(rc_sipflow "$SIPFLOW_RC")"
+[ "$SIPP_RC" -eq 0 ] || fail "sipp exit status $(rc_sipp "$SIPP_RC")"
+
+expect_count "$EVENTS" '.ev=="call.state" and .ua=="alice" and .state=="established"' 1 \
+	"alice established"
+codec=$(last_field "$EVENTS" '.ev=="media.start" and .ua=="alice"' codec)
+[ "$codec" = "PCMU/8000" ] || fail "alice media.start codec '$codec', expected PCMU/8000"
+
+S='.ev=="rtp.stats" and .ua=="alice"'
+expect_min "$EVENTS" "$S" 1 "alice rtp.stats"
+tx=$(last_field "$EVENTS" "$S" tx_pkts)
+rx=$(last_field "$EVENTS" "$S" rx_pkts)
+rx_pt=$(last_field "$EVENTS" "$S" rx_pt)
+echo "alice last rtp.stats: tx_pkts=$tx rx_pkts=$rx rx_pt=$rx_pt"
+[ "$tx" -ge 100 ] || fail "alice sent $tx RTP packets, expected >= 100"
+[ "$rx" -ge 100 ] || fail "alice received $rx RTP packets (sipp echo), expected >= 100"
+[ "$rx_pt" = 0 ] || fail "alice received payload type '$rx_pt', expected 0 (PCMU echoed)"
+
+echo "PASS: RTP both ways through sipp's echo (tx=$tx rx=$rx)"
+exit 0
