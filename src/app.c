@@ -218,5 +218,5 @@ void app_error(struct app *app, const char *ua, const char *call,
 	log_warn("%s%s%s: %s: %s", ua ? ua : "", call ? "/" : "",
 		 call ? call : "", what, detail);
 	evbus_emit(app->bus, "error", ua, call, EVS("what", what),
-		   EVS("detail", detail), NULL);
+		   EVS("detail", detail), EV_END);
 }

@@ -88,7 +88,7 @@ static void emit_state(const struct call *call)
 		   EVS("state", call_state_name(call->state)),
 		   EVS("dir", call->dir == CALL_OUT ? "out" : "in"),
 		   EVS("peer", call->peer),
-		   EVS("sip_callid", call->sip_callid), NULL);
+		   EVS("sip_callid", call->sip_callid), EV_END);
 }
 
 static void set_state(struct call *call, enum call_state st)
@@ -127,7 +127,7 @@ static void terminate(struct call *call, uint16_t code, const char *reason,
 		   EVS("peer", call->peer),
 		   EVS("sip_callid", call->sip_callid),
 		   EVI("code", code), EVS("reason", reason), EVS("by", by),
-		   NULL);
+		   EV_END);
 
 	tmr_start(&call->tmr_free, 0, free_handler, call);
 }
@@ -219,7 +219,7 @@ static void emit_sdp(struct call *call, const char *type,
 	if (re_sdprintf(&s, "%b", p, len))
 		return;
 	evbus_emit(bus_of(call), type, call->inst->name, call->id,
-		   EVS("sdp", s), NULL);
+		   EVS("sdp", s), EV_END);
 	mem_deref(s);
 }
 
@@ -857,7 +857,7 @@ bool call_fork_response(struct instance *inst, const struct sip_msg *msg)
 	pl_strcpy(&msg->to.tag, tag, sizeof(tag));
 	evbus_emit(inst->app->bus, "call.fork", inst->name, call->id,
 		   EVS("sip_callid", call->sip_callid), EVS("to_tag", tag),
-		   EVS("action", err ? "failed" : "ack+bye"), NULL);
+		   EVS("action", err ? "failed" : "ack+bye"), EV_END);
 
 	mem_deref(uri);
 	return true;

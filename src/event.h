@@ -32,6 +32,8 @@ enum ev_kind {
 };
 
 /* Field triples for evbus_emit(); the casts make the varargs types exact. */
+/* The end of the field list: a typed NULL, as varargs need. */
+#define EV_END ((const char *)NULL)
 #define EVS(k, v) (k), EV_STR, (const char *)(v)
 #define EVI(k, v) (k), EV_INT, (int64_t)(v)
 #define EVD(k, v) (k), EV_DBL, (double)(v)
@@ -49,7 +51,7 @@ int  evbus_alloc(struct evbus **busp);
 int  evbus_subscribe(struct evsub **subp, struct evbus *bus,
 		     event_h *h, void *arg);
 /* Emit TYPE with fields given as (const char *key, enum ev_kind, value)
- * triples, terminated by a NULL key.  Unknown types or fields are a
+ * triples, terminated by EV_END.  Unknown types or fields are a
  * programming error: they are reported on stderr and dropped. */
 void evbus_emit(struct evbus *bus, const char *type, const char *ua,
 		const char *call, ...);

@@ -104,7 +104,7 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 			   EVS("first_line", line), EVS("cseq", cseq),
 			   EVS("sip_callid", callid),
 			   EVB("retrans", seen_before(inst, tx, msg, &first)),
-			   NULL);
+			   EV_END);
 	}
 
 	mem_deref(line);
@@ -203,7 +203,7 @@ int instance_alloc(struct instance **ip, struct app *app,
 		goto out;
 
 	evbus_emit(app->bus, "ua.ready", inst->name, NULL,
-		   EVS("addr", inst->aor), NULL);
+		   EVS("addr", inst->aor), EV_END);
 
  out:
 	if (e)

@@ -91,7 +91,7 @@ static void finish(struct runner *r, int code)
 		tmr_cancel(&ch->tmr);
 	}
 	if (!code)
-		evbus_emit(r->app->bus, "scenario.done", NULL, NULL, NULL);
+		evbus_emit(r->app->bus, "scenario.done", NULL, NULL, EV_END);
 	app_stop(r->app, code);
 }
 
@@ -106,7 +106,7 @@ static void fail(struct chain *ch, const char *why)
 	log_warn("%s:%u: %s: %s", r->scn->path, st->line, st->text, why);
 	evbus_emit(r->app->bus, "scenario.fail", ch->inst->name, NULL,
 		   EVI("line", st->line), EVS("text", st->text),
-		   EVS("why", why), NULL);
+		   EVS("why", why), EV_END);
 	finish(r, EXIT_FAILED);
 }
 
@@ -181,7 +181,7 @@ static void chain_run(void *arg)
 		if (!ch->expecting)
 			evbus_emit(r->app->bus, "scenario.step",
 				   ch->inst->name, NULL, EVI("line", st->line),
-				   EVS("text", st->text), NULL);
+				   EVS("text", st->text), EV_END);
 
 		if (!strcmp(st->cmd->verb, "wait")) {
 			tmr_start(&ch->tmr, st->wait_ms, wait_done, ch);

@@ -208,7 +208,7 @@ static void emit_media(struct stream *s, const char *type)
 	evbus_emit(s->bus, type, s->ua, s->callid,
 		   EVS("codec", codec), EVI("pt", s->mc.pt),
 		   EVS("local", local), EVS("remote", remote),
-		   EVS("dir", sdp_dir_name(s->mc.dir)), NULL);
+		   EVS("dir", sdp_dir_name(s->mc.dir)), EV_END);
 }
 
 int stream_start(struct stream *s, const struct media_choice *mc)
@@ -290,7 +290,7 @@ void stream_emit_stats(struct stream *s)
 		   EVI("tx_pkts", c.tx_pkts), EVI("tx_bytes", c.tx_bytes),
 		   EVI("rx_pkts", c.rx_pkts), EVI("rx_bytes", c.rx_bytes),
 		   EVI("lost", c.lost), EVI("ooo", c.ooo),
-		   EVD("jitter_ms", c.jitter_ms), EVI("rx_pt", c.rx_pt), NULL);
+		   EVD("jitter_ms", c.jitter_ms), EVI("rx_pt", c.rx_pt), EV_END);
 }
 
 bool stream_rx_timed_out(const struct stream *s, uint64_t now,
