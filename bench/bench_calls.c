@@ -3,7 +3,10 @@
  * measurement window.  Reports CPU per leg, RSS per call and the
  * distribution of packet inter-departure deviation from 20 ms.
  *
- *   bench_calls [-n CALLS] [-t SECONDS] [-p SIP_PORT_BASE]
+ *   bench_calls [-n CALLS] [-t SECONDS] [-r CALLS_PER_S] [-p SIP_PORT]
+ *
+ * Calls are placed at a steady rate (default 500/s): a burst of INVITEs
+ * overflows the UDP socket buffer and setup then waits on retransmits.
  *
  * Figures, not a pass/fail test. */
 #include <getopt.h>
@@ -26,6 +29,8 @@ static struct {
 	struct evsub *sub;
 	unsigned calls, placed, established, failed;
 	unsigned seconds;
+	unsigned rate;
+	double credit;
 	struct tmr tmr;
 	uint64_t t_setup_start, t_setup_end;
 	long rss_before_kb, rss_after_kb;
@@ -150,10 +155,11 @@ static void place(void *arg)
 	struct instance *a = app_instance(B.app, "a");
 	struct instance *b = app_instance(B.app, "b");
 	char err[256];
-	unsigned batch = 20;   /* INVITEs per millisecond tick */
 	(void)arg;
 
-	while (batch-- && B.placed < B.calls) {
+	B.credit += B.rate / 1000.0;   /* INVITEs per millisecond tick */
+	while (B.credit >= 1.0 && B.placed < B.calls) {
+		B.credit -= 1.0;
 		if (call_connect(NULL, a, b->aor, err, sizeof(err))) {
 			fprintf(stderr, "bench: call %u: %s\n", B.placed, err);
 			++B.failed;
@@ -195,14 +201,16 @@ int main(int argc, char **argv)
 
 	B.calls = 100;
 	B.seconds = 10;
-	while ((c = getopt(argc, argv, "n:t:p:")) != -1) {
+	B.rate = 500;
+	while ((c = getopt(argc, argv, "n:t:p:r:")) != -1) {
 		switch (c) {
 		case 'n': B.calls = (unsigned)atoi(optarg); break;
+		case 'r': B.rate = (unsigned)atoi(optarg); break;
 		case 't': B.seconds = (unsigned)atoi(optarg); break;
 		case 'p': port = (unsigned)atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: bench_calls [-n CALLS] "
-				"[-t SECONDS] [-p PORT]\n");
+				"[-t SECONDS] [-r CALLS_PER_S] [-p PORT]\n");
 			return 2;
 		}
 	}

@@ -2,7 +2,7 @@
 # Exit statuses and the messages that go with them: 1 for a failed
 # expectation, 2 for bad files (naming line and column), 3 for a port in use.
 . "$srcdir/tests/lib.sh"
-ports_for 3
+ports_for 5
 
 write_conf "$SCRATCH/conf"
 
