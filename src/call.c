@@ -292,7 +292,8 @@ static void update_hold_state(struct call *call)
 	    call->state != CALL_REMOTE_HELD)
 		return;
 
-	set_state(call, (mc->dir & SDP_RECVONLY) ? CALL_ESTABLISHED :
+	/* The peer holds us when it stops receiving: we may not send. */
+	set_state(call, (mc->dir & SDP_SENDONLY) ? CALL_ESTABLISHED :
 		  CALL_REMOTE_HELD);
 }
 
@@ -388,6 +389,7 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 {
 	struct call *call = arg;
 	char reason[128];
+	const char *by = "remote";
 	uint16_t code;
 
 	if (call->state == CALL_TERMINATED)
@@ -409,8 +411,10 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 		str_copy(reason, sizeof(reason), "cancelled");
 	}
 	else if (err == ETIMEDOUT) {
+		/* our transaction gave up: a local decision */
 		code = 408;
 		str_copy(reason, sizeof(reason), "no response");
+		by = "local";
 	}
 	else if (call->state == CALL_ESTABLISHED ||
 		 call->state == CALL_HELD ||
@@ -421,9 +425,10 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 	else {
 		code = 0;
 		re_snprintf(reason, sizeof(reason), "%m", err);
+		by = "local";
 	}
 
-	terminate(call, code, reason, "remote");
+	terminate(call, code, reason, by);
 }
 
 /* ---- outgoing ---- */
@@ -723,9 +728,9 @@ int call_reject(struct call *call, uint16_t code, char *err, size_t errsz)
 	const char *reason = reason_phrase(code);
 	int e;
 
-	if (code < 300 || code > 699) {
+	if (code < 400 || code > 699) {
 		re_snprintf(err, errsz, "%u is not a rejection code "
-			    "(300-699)", code);
+			    "(400-699)", code);
 		return EINVAL;
 	}
 	if (!answerable(call, err, errsz))

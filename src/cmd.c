@@ -49,7 +49,7 @@ static int parse_code(const char *s, uint16_t *code)
 	char *end;
 	unsigned long v = strtoul(s, &end, 10);
 
-	if (end == s || *end || v < 300 || v > 699)
+	if (end == s || *end || v < 400 || v > 699)
 		return EINVAL;
 	*code = (uint16_t)v;
 	return 0;
@@ -62,7 +62,7 @@ static int check_reject(const char *args, char *err, size_t errsz,
 
 	*col = 0;
 	if (parse_code(args, &code)) {
-		re_snprintf(err, errsz, "'%s' is not a SIP code from 300 to "
+		re_snprintf(err, errsz, "'%s' is not a SIP code from 400 to "
 			    "699", args);
 		return EINVAL;
 	}

@@ -324,21 +324,51 @@ static int conf_ini_handler(void *user, const char *section, const char *name,
 	return instance_key(ctx, ic, name, val) ? 0 : 1;
 }
 
-/* inih reports keys, not sections; an instance section with no keys must
- * still define an instance, so find the section headers first. */
+/* Debian's inih splits lines longer than this, and would then report
+ * errors at the wrong line. */
+enum { MAX_LINE = 198 };
+
+/* inih reports keys, not sections, and keeps going after a syntax error
+ * (reporting our handler's first complaint against its first bad line).
+ * So a first pass finds the section headers (an instance section with no
+ * keys still defines an instance) and the lines inih would mis-read. */
 static int scan_sections(struct conf *c, FILE *f, char *err, size_t errsz)
 {
 	char line[1024];
 	unsigned lineno = 0;
 
 	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
 		char *p = line, *end;
 
 		++lineno;
 		while (isspace((unsigned char)*p))
 			++p;
-		if (*p != '[')
+		if (*p == ';' || *p == '#') {
+			/* a comment may be any length: skip the rest of it */
+			while (line[len - 1] != '\n' && fgets(line, sizeof(line), f))
+				len = strlen(line);
 			continue;
+		}
+		if (len > MAX_LINE + 1 ||
+		    (len == MAX_LINE + 1 && line[len - 1] != '\n')) {
+			re_snprintf(err, errsz, "%s:%u: line too long (at most "
+				    "%d characters)", c->path, lineno,
+				    MAX_LINE);
+			return EINVAL;
+		}
+
+		if (!*p)
+			continue;
+		if (*p != '[') {
+			if (!strpbrk(p, "=:")) {
+				re_snprintf(err, errsz, "%s:%u: syntax error "
+					    "(expected '[section]' or 'key = "
+					    "value')", c->path, lineno);
+				return EINVAL;
+			}
+			continue;
+		}
 
 		end = strchr(p, ']');
 		if (!end) {
@@ -389,6 +419,35 @@ static int check_unique(struct conf *c, char *err, size_t errsz)
 	return 0;
 }
 
+/* inih's line reader: comment lines (of any length) are handed over
+ * empty, so inih neither splits them nor shifts numbers; the first pass
+ * has already refused long lines that are not comments. */
+static char *read_line(char *str, int num, void *stream)
+{
+	FILE *f = stream;
+	char *p;
+
+	if (!fgets(str, num, f))
+		return NULL;
+
+	/* Leading blanks go: inih would read an indented line as the
+	 * continuation of the previous value, and sipflow.conf(5) has no
+	 * multi-line values. */
+	for (p = str; isspace((unsigned char)*p) && *p != '\n'; p++)
+		;
+	if (p != str)
+		memmove(str, p, strlen(p) + 1);
+	p = str;
+	if (*p == ';' || *p == '#') {
+		size_t len = strlen(str);
+		while (len && str[len - 1] != '\n' && fgets(str, num, f))
+			len = strlen(str);
+		str[0] = '\n';
+		str[1] = '\0';
+	}
+	return str;
+}
+
 int conf_load(struct conf **cp, const char *path, char *err, size_t errsz)
 {
 	struct parse_ctx ctx;
@@ -421,7 +480,7 @@ int conf_load(struct conf **cp, const char *path, char *err, size_t errsz)
 	ctx.conf = c;
 	ctx.err = msg;
 	ctx.errsz = sizeof(msg);
-	line = ini_parse_file(f, conf_ini_handler, &ctx);
+	line = ini_parse_stream(read_line, f, conf_ini_handler, &ctx);
 	if (line) {
 		re_snprintf(err, errsz, "%s:%d: %s", path, line,
 			    msg[0] ? msg : "syntax error (expected "

@@ -5,7 +5,7 @@
 #include "util.h"
 
 static const struct event_type types[] = {
-	{"ua.ready",       "addr", "an instance is listening"},
+	{"ua.ready",       "addr aor", "an instance is listening"},
 	{"reg.state",      "state code", "registration state changed"},
 	{"call.state",     "state dir peer sip_callid code reason by",
 	 "a call changed state"},

@@ -27,8 +27,9 @@ int expect_parse(struct expect *e, const char *args, char *err,
 		return EINVAL;
 	}
 
-	/* A trailing duration is the timeout. */
-	if (n > 1 && !duration_parse(&e->timeout_ms, w[n - 1]))
+	/* A trailing duration with a unit is the timeout; a bare number is
+	 * an argument (terminated 486, dtmf 1234). */
+	if (n > 1 && !duration_parse_unit(&e->timeout_ms, w[n - 1]))
 		--n;
 	else if (n == 3) {
 		*col = (size_t)(w[2] - buf);

@@ -202,8 +202,14 @@ int instance_alloc(struct instance **ip, struct app *app,
 	if (e)
 		goto out;
 
-	evbus_emit(app->bus, "ua.ready", inst->name, NULL,
-		   EVS("addr", inst->aor), EV_END);
+	{
+		char addr[80];
+
+		re_snprintf(addr, sizeof(addr), "%J/%s", &inst->laddr,
+			    sip_transp_name(cfg->transport));
+		evbus_emit(app->bus, "ua.ready", inst->name, NULL,
+			   EVS("addr", addr), EVS("aor", inst->aor), EV_END);
+	}
 
  out:
 	if (e)

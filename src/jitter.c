@@ -40,7 +40,9 @@ int jitbuf_put(struct jitbuf *jb, uint16_t seq, uint32_t ts,
 		return EMSGSIZE;
 	}
 
-	if (jb->playing && (int16_t)(seq - jb->next_seq) < 0) {
+	/* Once playout has begun, anything before next_seq is history, also
+	 * while re-buffering after an underrun. */
+	if (jb->started && (int16_t)(seq - jb->next_seq) < 0) {
 		++jb->late;
 		return ETIMEDOUT;
 	}
@@ -54,8 +56,8 @@ int jitbuf_put(struct jitbuf *jb, uint16_t seq, uint32_t ts,
 		--jb->count;
 	}
 
-	/* Playout starts at the lowest sequence seen while buffering. */
-	if (!jb->playing && (!jb->count ||
+	/* The first playout starts at the lowest sequence seen. */
+	if (!jb->started && (!jb->count ||
 			     (int16_t)(seq - jb->next_seq) < 0))
 		jb->next_seq = seq;
 
@@ -66,8 +68,10 @@ int jitbuf_put(struct jitbuf *jb, uint16_t seq, uint32_t ts,
 	memcpy(s->data, data, len);
 	++jb->count;
 
-	if (!jb->playing && jb->count >= jb->depth)
+	if (!jb->playing && jb->count >= jb->depth) {
 		jb->playing = true;
+		jb->started = true;
+	}
 
 	return 0;
 }

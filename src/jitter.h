@@ -24,6 +24,7 @@ struct jitbuf_slot {
 struct jitbuf {
 	unsigned depth;       /* frames buffered before playout starts */
 	bool playing;
+	bool started;         /* played before: next_seq is authoritative */
 	uint16_t next_seq;
 	unsigned count;
 	uint64_t late;        /* arrived after their playout slot */

@@ -10,6 +10,7 @@
 #include "log.h"
 
 static FILE *log_file;
+static int tty_err = -1;     /* the original stderr, once redirected */
 static bool verbose;
 
 static void vlog(const char *level, const char *fmt, va_list ap)
@@ -47,6 +48,7 @@ int log_open(const char *path)
 		/* libre, ALSA and JACK write straight to stderr; keep them
 		 * off the terminal and in the log. */
 		fflush(stderr);
+		tty_err = dup(STDERR_FILENO);
 		if (dup2(fileno(log_file), STDERR_FILENO) < 0)
 			return errno;
 	}
@@ -60,6 +62,11 @@ void log_close(void)
 	if (log_file)
 		fclose(log_file);
 	log_file = NULL;
+	if (tty_err >= 0) {
+		(void)dup2(tty_err, STDERR_FILENO);
+		close(tty_err);
+		tty_err = -1;
+	}
 }
 
 void log_set_verbose(bool on)
@@ -85,4 +92,22 @@ void log_info(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog("info", fmt, ap);
 	va_end(ap);
+}
+
+void log_error(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)re_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+
+	if (log_file) {
+		fprintf(log_file, "error: %s\n", buf);
+		fflush(log_file);
+	}
+	if (tty_err >= 0 || !log_file)
+		(void)dprintf(tty_err >= 0 ? tty_err : STDERR_FILENO,
+			      "sipflow: %s\n", buf);
 }

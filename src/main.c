@@ -24,6 +24,7 @@ struct options {
 };
 
 static struct app *the_app;
+static struct runner *the_runner;
 
 static void usage(FILE *f)
 {
@@ -106,12 +107,21 @@ static int parse_args(struct options *o, int argc, char **argv)
 
 static void signal_handler(int sig)
 {
-	(void)sig;
-	if (the_app)
-		app_stop(the_app, the_app->stopping ? the_app->exit_code :
-			 EXIT_OK);
-	else
+	char why[64];
+
+	if (!the_app) {
 		re_cancel();
+		return;
+	}
+
+	/* An interrupted scenario did not pass. */
+	if (the_runner && !the_app->stopping) {
+		snprintf(why, sizeof(why), "interrupted by signal %d", sig);
+		runner_abort(the_runner, why);
+		return;
+	}
+
+	app_stop(the_app, the_app->stopping ? the_app->exit_code : EXIT_OK);
 }
 
 int main(int argc, char **argv)
@@ -152,7 +162,7 @@ int main(int argc, char **argv)
 	e = opt.config ? conf_load(&conf, opt.config, err, sizeof(err)) :
 		conf_default(&conf);
 	if (e) {
-		fprintf(stderr, "sipflow: %s\n", err[0] ? err : strerror(e));
+		log_error("%s", err[0] ? err : strerror(e));
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -165,7 +175,7 @@ int main(int argc, char **argv)
 	if (opt.scenario) {
 		e = scenario_load(&scn, opt.scenario, conf, err, sizeof(err));
 		if (e) {
-			fprintf(stderr, "sipflow: %s\n", err);
+			log_error("%s", err);
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -174,8 +184,8 @@ int main(int argc, char **argv)
 	if (opt.events) {
 		events = fopen(opt.events, "w");
 		if (!events) {
-			fprintf(stderr, "sipflow: cannot write %s: %s\n",
-				opt.events, strerror(errno));
+			log_error("cannot write %s: %s", opt.events,
+				  strerror(errno));
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -183,7 +193,7 @@ int main(int argc, char **argv)
 
 	e = app_alloc(&the_app, conf);
 	if (e) {
-		fprintf(stderr, "sipflow: %s\n", strerror(e));
+		log_error("%s", strerror(e));
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
@@ -199,16 +209,16 @@ int main(int argc, char **argv)
 
 	e = app_start(the_app, err, sizeof(err));
 	if (e) {
-		fprintf(stderr, "sipflow: %s\n", err[0] ? err : strerror(e));
+		log_error("%s", err[0] ? err : strerror(e));
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
 
 	if (scn) {
 		e = runner_start(&runner, the_app, scn);
+		the_runner = runner;
 		if (e) {
-			fprintf(stderr, "sipflow: scenario: %s\n",
-				strerror(e));
+			log_error("scenario: %s", strerror(e));
 			rc = EXIT_RUNTIME;
 			goto out;
 		}
@@ -218,6 +228,7 @@ int main(int argc, char **argv)
 	rc = the_app->exit_code;
 
  out:
+	the_runner = NULL;
 	mem_deref(runner);
 	mem_deref(scn);
 	mem_deref(out);

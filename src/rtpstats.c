@@ -1,7 +1,11 @@
 #include <string.h>
 #include "rtpstats.h"
 
-enum { MAX_DROPOUT = 3000, MAX_MISORDER = 100 };
+enum {
+	MAX_DROPOUT = 3000,
+	MAX_MISORDER = 100,
+	NO_BAD_SEQ = 65537,   /* matches no 16-bit sequence number */
+};
 
 void rtpstats_update(struct rtpstats *st, uint16_t seq, uint32_t ts,
 		     uint32_t arrival, uint32_t payload_len, int pt,
@@ -15,6 +19,7 @@ void rtpstats_update(struct rtpstats *st, uint16_t seq, uint32_t ts,
 		st->init = true;
 		st->max_seq = seq;
 		st->base_seq = seq;
+		st->bad_seq = NO_BAD_SEQ;
 	}
 	else {
 		uint16_t udelta = (uint16_t)(seq - st->max_seq);
@@ -28,11 +33,23 @@ void rtpstats_update(struct rtpstats *st, uint16_t seq, uint32_t ts,
 			st->max_seq = seq;
 		}
 		else if (udelta <= 65535 - MAX_MISORDER) {
-			/* A huge jump: the sender restarted.  Resync. */
-			st->base_seq = seq;
-			st->max_seq = seq;
-			st->cycles = 0;
-			st->received = 0;
+			/* A huge jump.  RFC 3550 A.1: only a second packet
+			 * that continues from it means the sender restarted;
+			 * one stray packet is just dropped from the count. */
+			if (seq == st->bad_seq) {
+				/* Restarted: the new sequence began with the
+				 * packet that looked stray. */
+				st->base_seq = (uint16_t)(seq - 1);
+				st->max_seq = seq;
+				st->cycles = 0;
+				st->received = 1;
+				st->bad_seq = NO_BAD_SEQ;
+			}
+			else {
+				st->bad_seq = (uint16_t)(seq + 1);
+				st->bytes += payload_len;
+				return;
+			}
 		}
 		else {
 			++st->ooo;

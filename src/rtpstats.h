@@ -11,6 +11,7 @@ struct rtpstats {
 	uint16_t max_seq;
 	uint32_t cycles;      /* wrapped sequence count << 16 */
 	uint32_t base_seq;
+	uint32_t bad_seq;     /* after a big jump: the seq that confirms it */
 	uint64_t received;    /* packets, duplicates included */
 	uint64_t bytes;       /* payload bytes */
 	uint64_t ooo;         /* arrived with a sequence below the highest */

@@ -103,7 +103,7 @@ static void fail(struct chain *ch, const char *why)
 	if (r->over)
 		return;
 
-	log_warn("%s:%u: %s: %s", r->scn->path, st->line, st->text, why);
+	log_error("%s:%u: %s: %s", r->scn->path, st->line, st->text, why);
 	evbus_emit(r->app->bus, "scenario.fail", ch->inst->name, NULL,
 		   EVI("line", st->line), EVS("text", st->text),
 		   EVS("why", why), EV_END);
@@ -318,4 +318,15 @@ int runner_start(struct runner **rp, struct app *app, struct scenario *scn)
 	else
 		*rp = r;
 	return err;
+}
+
+void runner_abort(struct runner *r, const char *why)
+{
+	if (!r || r->over)
+		return;
+
+	log_error("%s: %s", r->scn->path, why);
+	evbus_emit(r->app->bus, "scenario.fail", NULL, NULL,
+		   EVI("line", 0), EVS("text", ""), EVS("why", why), EV_END);
+	finish(r, EXIT_FAILED);
 }

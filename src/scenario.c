@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <re.h>
@@ -14,16 +15,21 @@ static void destructor(void *arg)
 	list_flush(&s->steps);
 }
 
-/* A '#' starts a comment at the start of a line, or after a blank when a
- * blank or the end of the line follows... except at the very end, so that
- * "dtmf 12#" and "expect dtmf #" keep their digit. */
+/* A '#' starts a comment when only blanks come before it, or when it has a
+ * blank on both sides.  So "dtmf 12#" and a final "expect dtmf #" keep
+ * their digit, and "call bob  # note" loses the note. */
 static void strip_comment(char *s)
 {
+	bool leading = true;
+
 	for (char *p = s; *p; p++) {
-		if (*p != '#')
+		if (*p != '#') {
+			if (*p != ' ' && *p != '\t')
+				leading = false;
 			continue;
-		if (p == s || ((p[-1] == ' ' || p[-1] == '\t') &&
-			       (p[1] == ' ' || p[1] == '\t'))) {
+		}
+		if (leading || ((p[-1] == ' ' || p[-1] == '\t') &&
+				(p[1] == ' ' || p[1] == '\t'))) {
 			*p = '\0';
 			return;
 		}
@@ -48,7 +54,7 @@ int scenario_parse_line(struct scn_step *step, const char *line,
 	char buf[512], *s, *colon, *verb, *args;
 	const struct cmd *cmd;
 	size_t col, nargs;
-	char *w[4], wbuf[256];
+	char *w[4], wbuf[512];
 	int e;
 
 	memset(step, 0, sizeof(*step));
@@ -99,7 +105,7 @@ int scenario_parse_line(struct scn_step *step, const char *line,
 	step->cmd = cmd;
 	str_copy(step->args, sizeof(step->args), args);
 
-	str_copy(wbuf, sizeof(wbuf), args);
+	str_copy(wbuf, sizeof(wbuf), args);   /* as long as buf: no loss */
 	nargs = str_split(wbuf, w, 3);
 	if ((int)nargs < cmd->min_args || (int)nargs > cmd->max_args) {
 		re_snprintf(err, errsz, "%zu: %s takes %s",

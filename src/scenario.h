@@ -13,8 +13,8 @@ struct scn_step {
 	unsigned line;
 	char inst[32];
 	const struct cmd *cmd;
-	char args[256];
-	char text[320];          /* the line as written, trimmed */
+	char args[512];
+	char text[512];          /* the line as written, trimmed */
 	uint64_t wait_ms;        /* wait */
 	struct expect exp;       /* expect */
 };

@@ -1,4 +1,6 @@
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,17 +14,22 @@ uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-int duration_parse(uint64_t *ms, const char *s)
+static int parse_duration(uint64_t *ms, const char *s, bool need_unit)
 {
 	char *end;
 	double v;
 
-	if (!ms || !s || !*s)
+	/* Decimal only: strtod would also take "nan", "inf", "0x10", "-1". */
+	if (!ms || !s || !(isdigit((unsigned char)*s) || *s == '.'))
 		return EINVAL;
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || v > 1e9)
+	if (errno || end != s + strspn(s, "0123456789.") ||
+	    !(v >= 0 && v <= 1e9))
+		return EINVAL;
+
+	if (!*end && need_unit)
 		return EINVAL;
 
 	if (!*end || !strcmp(end, "s"))
@@ -36,6 +43,16 @@ int duration_parse(uint64_t *ms, const char *s)
 
 	*ms = (uint64_t)(v + 0.5);
 	return 0;
+}
+
+int duration_parse(uint64_t *ms, const char *s)
+{
+	return parse_duration(ms, s, false);
+}
+
+int duration_parse_unit(uint64_t *ms, const char *s)
+{
+	return parse_duration(ms, s, true);
 }
 
 void str_copy(char *dst, size_t size, const char *src)

@@ -54,4 +54,32 @@ run_sipflow inuse -c "$SCRATCH/conf" -s "$SCRATCH/hold"
 expect_rc 3
 grep -q "alice.*127.0.0.1:$SIP_BASE/UDP.*already in use" "$ERR" ||
 	fail "port in use: $(cat "$ERR")"
+kill "$holder" 2>/dev/null || true
+wait "$holder" 2>/dev/null || true
+
+# With -l, libre's chatter goes to the log but a fatal error still reaches
+# the terminal (and the log).
+run_sipflow logged -c "$SCRATCH/badconf" -l "$SCRATCH/diag.log"
+expect_rc 2
+grep -q "badconf:5: bad value 'sometimes'" "$ERR" || fail "-l hid the error"
+grep -q "badconf:5: bad value 'sometimes'" "$SCRATCH/diag.log" ||
+	fail "the error is not in the log"
+
+# An interrupted scenario did not pass: SIGINT mid-flow is exit 1 with a
+# scenario.fail, and the call is still hung up properly.
+printf 'alice: call bob\nbob: expect incoming 5s\nbob: answer\nalice: wait 30s\n' >"$SCRATCH/long"
+"$SIPFLOW" -H -c "$SCRATCH/conf" -s "$SCRATCH/long" -e "$SCRATCH/int.jsonl" \
+	>/dev/null 2>"$SCRATCH/int.err" &
+pid=$!
+sleep 1.5
+kill -INT "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "SIGINT during a scenario exited $rc, expected 1"
+expect_count "$SCRATCH/int.jsonl" '.ev=="scenario.fail" and (.why|test("interrupted"))' 1 \
+	"scenario.fail on SIGINT"
+expect_count "$SCRATCH/int.jsonl" '.ev=="sip.tx" and .ua=="alice" and (.first_line|startswith("BYE"))' 1 \
+	"the established call is hung up on SIGINT"
 echo ok

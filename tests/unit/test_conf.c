@@ -276,7 +276,9 @@ static void test_codecs(void **state)
 	(void)state;
 	load_bad("[alice]\ncodecs = PCMU, G729\n", 2, "G729", "codecs",
 		 NULL);
-	load_bad("[alice]\ncodecs = telephone-event\n", 2, "codecs", NULL);
+	/* No audio codec: the whole list is named. */
+	load_bad("[alice]\ncodecs = telephone-event\n", 2, "codecs",
+		 "'telephone-event'", NULL);
 }
 
 static void test_same_user(void **state)
@@ -295,6 +297,58 @@ static void test_syntax(void **state)
 	(void)state;
 	load_bad("[alice]\nuser = 1\njust words\n", 3, "syntax error",
 		 NULL);
+}
+
+/* inih goes on after a syntax error, so a later bad key must not lend
+ * its message to the earlier line inih reports. */
+static void test_first_error_message(void **state)
+{
+	(void)state;
+
+	load_bad("[alice]\ngarbage\ncolour = red\n", 2, "syntax error",
+		 NULL);
+}
+
+/* Debian's inih reads at most 199 characters a line and parses the rest
+ * as a line of its own.  A long line must load, or fail naming itself;
+ * never shift line numbers or truncate a value. */
+static void test_long_lines(void **state)
+{
+	struct conf *c;
+	char text[600], path[64], err[512], want[96];
+	char filler[251];
+
+	(void)state;
+
+	memset(filler, 'x', sizeof(filler) - 1);
+	filler[sizeof(filler) - 1] = '\0';
+
+	/* A comment may be any length. */
+	snprintf(text, sizeof(text), "[alice]\n# %s\nuser = 7\n", filler);
+	assert_int_equal(load(&c, text, path, sizeof(path), err,
+			      sizeof(err)), 0);
+	assert_string_equal(conf_instance(c, "alice")->user, "7");
+	mem_deref(c);
+
+	/* Lines after it keep their numbers. */
+	snprintf(text, sizeof(text), "[alice]\n# %s\nuser = 7\nport = 0\n",
+		 filler);
+	assert_int_equal(load(&c, text, path, sizeof(path), err,
+			      sizeof(err)), EINVAL);
+	snprintf(want, sizeof(want), "%s:4: ", path);
+	assert_non_null(strstr(err, want));
+	assert_non_null(strstr(err, "port"));
+
+	/* 240 characters fit source's 256. */
+	filler[240] = '\0';
+	snprintf(text, sizeof(text), "[alice]\nsource = file:%s\n", filler);
+	if (load(&c, text, path, sizeof(path), err, sizeof(err))) {
+		snprintf(want, sizeof(want), "%s:2: ", path);
+		assert_non_null(strstr(err, want));
+		return;
+	}
+	assert_string_equal(conf_instance(c, "alice")->source.path, filler);
+	mem_deref(c);
 }
 
 static void test_no_instances(void **state)
@@ -473,6 +527,8 @@ int main(void)
 		cmocka_unit_test(test_codecs),
 		cmocka_unit_test(test_same_user),
 		cmocka_unit_test(test_syntax),
+		cmocka_unit_test(test_first_error_message),
+		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_no_instances),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_default),

@@ -241,6 +241,27 @@ static void test_telev_other_pt(void **state)
 	side_close(&sd);
 }
 
+static void test_telev_first_usable(void **state)
+{
+	struct side sd;
+	struct media_choice mc;
+	char why[256];
+
+	(void)state;
+	side_init(&sd, "PCMU, telephone-event");
+
+	/* 102 has the wrong clock rate; of the two at 8000 the first. */
+	assert_int_equal(feed(&sd, true, SDP_HEAD
+			      "m=audio 4000 RTP/AVP 0 102 100 101\n"
+			      "a=rtpmap:102 telephone-event/16000\n"
+			      "a=rtpmap:100 telephone-event/8000\n"
+			      "a=rtpmap:101 telephone-event/8000\n",
+			      &mc, why, sizeof(why)), 0);
+	assert_int_equal(mc.telev_pt, 100);
+
+	side_close(&sd);
+}
+
 static void test_telev_not_enabled(void **state)
 {
 	struct side sd;
@@ -570,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_names_case_insensitive),
 		cmocka_unit_test(test_static_pt_without_rtpmap),
 		cmocka_unit_test(test_telev_other_pt),
+		cmocka_unit_test(test_telev_first_usable),
 		cmocka_unit_test(test_telev_not_enabled),
 		cmocka_unit_test(test_skip_unknown_and_disabled),
 		cmocka_unit_test(test_no_common_codec),
