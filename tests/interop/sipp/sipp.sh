@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2034  # SIPP_RC etc. are read by the t_*.sh
 # Helpers for the sipp interop tests (sourced after tests/lib.sh and
 # `ports_for N`, not run).  sipp and sipflow only ever use 127.0.0.1.
 #
@@ -5,11 +6,11 @@
 #   sipflow_conf INST USER ANSWER CODECS   write $CONF with [general] + one instance
 #   wait_udp PORT [SECS]     wait until something listens on 127.0.0.1:PORT
 #   sipp_start NAME XML ARGS...   start sipp in the background (bounded by timeout)
-#   sipp_wait                wait for it; sets SIPP_RC
+#   sipp_wait [SECS]         wait for it (stop it after SECS); sets SIPP_RC
 #   sipflow_run              run sipflow headless on $CONF/$FLOW; sets SIPFLOW_RC
 #   sipflow_start / sipflow_wait   the same, in the background
 #
-# On exit with status 1 (fail) the sipp logs, sipflow's output and the event
+# On exit with status 1 (fail) the sipp logs, sipflow's stderr and the event
 # log are printed to stderr.
 
 SIPP=${SIPP:-sipp}
@@ -80,7 +81,24 @@ sipp_start() {
 	BG_PIDS="$BG_PIDS $SIPP_PID"
 }
 
+# sipp_wait [SECS]: wait for sipp to end; with SECS, stop it after that
+# long (SIPP_RC=124) instead of sitting out its 30 s global timeout.
 sipp_wait() {
+	if [ -n "${1:-}" ]; then
+		_n=$(($1 * 10))
+		while [ "$_n" -gt 0 ] && kill -0 "$SIPP_PID" 2>/dev/null &&
+			! grep -q '^State:[[:space:]]*Z' "/proc/$SIPP_PID/status" 2>/dev/null; do
+			sleep 0.1
+			_n=$((_n - 1))
+		done
+		if [ "$_n" -le 0 ]; then
+			echo "sipp still running after ${1}s more; stopping it" >&2
+			kill "$SIPP_PID" 2>/dev/null || true
+			wait "$SIPP_PID" 2>/dev/null || true
+			SIPP_RC=124
+			return 0
+		fi
+	fi
 	SIPP_RC=0
 	wait "$SIPP_PID" || SIPP_RC=$?
 }
@@ -112,7 +130,7 @@ rc_sipflow() {
 	case $1 in
 	0) echo "0 (ok)" ;; 1) echo "1 (expectation failed)" ;;
 	2) echo "2 (bad file)" ;; 3) echo "3 (runtime error)" ;;
-	124|137) echo "$1 (killed by timeout)" ;; *) echo "$1" ;;
+	124|137|143) echo "$1 (killed: timed out)" ;; *) echo "$1" ;;
 	esac
 }
 
@@ -121,7 +139,7 @@ rc_sipp() {
 	0) echo "0 (all calls succeeded)" ;; 1) echo "1 (a call failed)" ;;
 	97) echo "97 (exit on internal command)" ;;
 	99) echo "99 (normal exit without calls processed)" ;;
-	124|137) echo "$1 (killed by timeout)" ;;
+	124|137|143) echo "$1 (killed: timed out)" ;;
 	255) echo "255 (fatal error or global timeout)" ;; *) echo "$1" ;;
 	esac
 }
@@ -145,11 +163,11 @@ sipp_dump() {
 		grep -E '^(-{10,}|UDP message|[A-Z]+ sip:|SIP/2\.0 [0-9])' \
 			"$SIPP_LOG.messages.log" | paste - - - | tail -n 40
 	fi
-	for f in "$SCRATCH/sipflow.err" "$SCRATCH/sipflow.out"; do
-		[ -s "$f" ] || continue
-		echo "---- $f (last 40 lines)"
-		tail -n 40 "$f"
-	done
+	# (sipflow.out is the event stream again, so only its stderr here)
+	if [ -s "$SCRATCH/sipflow.err" ]; then
+		echo "---- $SCRATCH/sipflow.err (last 40 lines)"
+		tail -n 40 "$SCRATCH/sipflow.err"
+	fi
 	if [ -s "$EVENTS" ]; then
 		echo "---- events, without rtp.stats/sdp ($EVENTS)"
 		grep -v -e '"ev":"rtp.stats"' -e '"ev":"sdp\.' "$EVENTS" | tail -n 60

@@ -24,7 +24,7 @@ sipflow_start
 wait_udp "$SIP_BASE" 5 || fail "sipflow did not bind 127.0.0.1:$SIP_BASE"
 
 sipp_start uac_basic uac_basic.xml -s 1002 "127.0.0.1:$SIP_BASE"
-sipp_wait
+sipp_wait 45
 sipflow_wait
 
 # pcap replay needs a raw socket (root or CAP_NET_RAW)

@@ -23,7 +23,7 @@ sipp_start uas_200x4 uas_200x4.xml -rtp_echo
 wait_udp "$PEER_PORT" 5 || fail "sipp did not bind 127.0.0.1:$PEER_PORT"
 
 sipflow_run
-sipp_wait
+sipp_wait 10
 
 [ "$SIPFLOW_RC" -eq 0 ] || fail "sipflow exit status $(rc_sipflow "$SIPFLOW_RC")"
 [ "$SIPP_RC" -eq 0 ] || fail "sipp exit status $(rc_sipp "$SIPP_RC")"
@@ -39,6 +39,11 @@ expect_count "$EVENTS" '.ev=="media.start" and .ua=="alice"' 1 "alice media.star
 expect_count "$EVENTS" '.ev=="media.update" and .ua=="alice"' 0 "alice media.update"
 expect_count "$EVENTS" '.ev=="call.state" and .ua=="alice" and .state=="terminated"' 1 \
 	"alice terminated"
+# sipflow's own trace agrees: 4 x 200 OK (INVITE) in, 4 x ACK out
+expect_count "$EVENTS" '.ev=="sip.rx" and .ua=="alice" and (.first_line|startswith("SIP/2.0 200")) and (.cseq|tostring|endswith("INVITE"))' 4 \
+	"alice sip.rx 200 OK for the INVITE"
+expect_count "$EVENTS" '.ev=="sip.tx" and .ua=="alice" and (.first_line|startswith("ACK "))' 4 \
+	"alice sip.tx ACK"
 
 echo "PASS: 4 x 200 OK -> 4 ACKs, one media.start, one established"
 exit 0

@@ -20,7 +20,7 @@ sipp_start uas_basic uas_basic.xml -rtp_echo
 wait_udp "$PEER_PORT" 5 || fail "sipp did not bind 127.0.0.1:$PEER_PORT"
 
 sipflow_run
-sipp_wait
+sipp_wait 10
 
 [ "$SIPFLOW_RC" -eq 0 ] || fail "sipflow exit status $(rc_sipflow "$SIPFLOW_RC")"
 [ "$SIPP_RC" -eq 0 ] || fail "sipp exit status $(rc_sipp "$SIPP_RC")"

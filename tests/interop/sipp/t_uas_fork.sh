@@ -22,7 +22,7 @@ sipp_start uas_fork uas_fork.xml -rtp_echo
 wait_udp "$PEER_PORT" 5 || fail "sipp did not bind 127.0.0.1:$PEER_PORT"
 
 sipflow_run
-sipp_wait
+sipp_wait 10
 
 [ "$SIPP_RC" -eq 0 ] ||
 	fail "sipp exit status $(rc_sipp "$SIPP_RC"): the forked 2xx was not ACKed and BYEd as required"
@@ -34,6 +34,11 @@ done
 
 expect_count "$EVENTS" '.ev=="call.state" and .ua=="alice" and .state=="established"' 1 \
 	"alice established"
+# sipflow's own trace agrees: ACK and BYE went to fork B's Contact
+expect_count "$EVENTS" '.ev=="sip.tx" and .ua=="alice" and (.first_line|startswith("ACK sip:forkb@"))' 1 \
+	"alice sip.tx ACK to fork B"
+expect_count "$EVENTS" '.ev=="sip.tx" and .ua=="alice" and (.first_line|startswith("BYE sip:forkb@"))' 1 \
+	"alice sip.tx BYE to fork B"
 
 echo "PASS: forked 2xx: fork B got ACK + BYE, fork A kept until hangup"
 exit 0
