@@ -84,15 +84,17 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 	(void)mbuf_write_mem(mb, pkt, len);
 	mb->pos = 0;
 
-	if (sip_msg_decode(&msg, mb)) {
-		/* Keep-alives (CRLF) and garbage: libre reports the latter. */
-		mem_deref(mb);
-		return;
-	}
-
 	eol = memchr(pkt, '\r', len);
 	first.p = (const char *)pkt;
 	first.l = eol ? (size_t)(eol - (const char *)pkt) : len;
+
+	/* libre traces only what it could decode, so this is a keep-alive
+	 * at most.  (It drops malformed input before any hook we have and
+	 * says so on stderr, which -l sends to the log.) */
+	if (sip_msg_decode(&msg, mb)) {
+		mem_deref(mb);
+		return;
+	}
 
 	re_snprintf(cseq, sizeof(cseq), "%u %r", msg->cseq.num,
 		    &msg->cseq.met);
