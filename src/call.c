@@ -878,16 +878,6 @@ enum call_state call_state(const struct call *call)
 	return call ? call->state : CALL_TERMINATED;
 }
 
-enum call_dir call_dir(const struct call *call)
-{
-	return call ? call->dir : CALL_OUT;
-}
-
-const char *call_peer(const struct call *call)
-{
-	return call ? call->peer : NULL;
-}
-
 struct stream *call_stream(const struct call *call)
 {
 	return call ? call->strm : NULL;

@@ -46,8 +46,6 @@ void call_second(struct call *call, uint64_t now);
 
 const char *call_id(const struct call *call);
 enum call_state call_state(const struct call *call);
-enum call_dir call_dir(const struct call *call);
-const char *call_peer(const struct call *call);
 struct stream *call_stream(const struct call *call);
 
 #endif

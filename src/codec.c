@@ -15,13 +15,6 @@ static const struct codec *const table[] = {
 	&codec_telev,
 };
 
-const struct codec *const *codec_all(size_t *n)
-{
-	if (n)
-		*n = ARRAY_SIZE(table);
-	return table;
-}
-
 const struct codec *codec_find(const char *name, uint32_t srate)
 {
 	if (!name)

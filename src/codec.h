@@ -32,7 +32,6 @@ struct codec_list {
 
 const struct codec *codec_find(const char *name, uint32_t srate);
 const struct codec *codec_find_static(int pt);
-const struct codec *const *codec_all(size_t *n);
 
 /* Parse "PCMU, PCMA, telephone-event" (case-insensitive, optional /rate).
  * On error returns EINVAL and names the bad entry in BAD. */

@@ -109,13 +109,6 @@ double evbus_time(const struct evbus *bus)
 	return bus ? (double)(now_ns() - bus->t0) / 1e9 : 0.0;
 }
 
-const struct event_type *event_types(size_t *n)
-{
-	if (n)
-		*n = ARRAY_SIZE(types);
-	return types;
-}
-
 const struct event_type *event_type_find(const char *name)
 {
 	for (size_t i = 0; name && i < ARRAY_SIZE(types); i++) {

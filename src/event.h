@@ -58,7 +58,6 @@ void evbus_emit(struct evbus *bus, const char *type, const char *ua,
 bool evbus_has_subscribers(const struct evbus *bus);
 double evbus_time(const struct evbus *bus);
 
-const struct event_type *event_types(size_t *n);
 const struct event_type *event_type_find(const char *name);
 
 /* Convenience accessors for subscribers. */

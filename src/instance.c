@@ -233,17 +233,6 @@ struct call *instance_current_call(const struct instance *inst)
 	return NULL;
 }
 
-size_t instance_call_count(const struct instance *inst)
-{
-	size_t n = 0;
-
-	for (struct le *le = inst->calls.head; le; le = le->next) {
-		if (call_state(le->data) != CALL_TERMINATED)
-			++n;
-	}
-	return n;
-}
-
 static void close_stack(void *arg)
 {
 	struct instance *inst = arg;

@@ -37,7 +37,6 @@ int  instance_alloc(struct instance **ip, struct app *app,
 		    struct inst_conf *cfg, char *err, size_t errsz);
 /* The call commands act on: the newest call not yet terminated. */
 struct call *instance_current_call(const struct instance *inst);
-size_t instance_call_count(const struct instance *inst);
 /* Hang up all calls, let their BYE/CANCEL transactions finish, then
  * report to app_instance_closed(). */
 void instance_close(struct instance *inst);

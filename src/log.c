@@ -11,7 +11,6 @@
 
 static FILE *log_file;
 static int tty_err = -1;     /* the original stderr, once redirected */
-static bool verbose;
 
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
@@ -69,28 +68,12 @@ void log_close(void)
 	}
 }
 
-void log_set_verbose(bool on)
-{
-	verbose = on;
-}
-
 void log_warn(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vlog("warning", fmt, ap);
-	va_end(ap);
-}
-
-void log_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!verbose)
-		return;
-	va_start(ap, fmt);
-	vlog("info", fmt, ap);
 	va_end(ap);
 }
 

@@ -3,15 +3,12 @@
 #ifndef SIPFLOW_LOG_H
 #define SIPFLOW_LOG_H
 
-#include <stdbool.h>
 
 int  log_open(const char *path);   /* NULL: stderr */
 void log_close(void);
-void log_set_verbose(bool on);
 void log_warn(const char *fmt, ...);
 /* Fatal errors and scenario failures: to the log and, when the log is a
  * file, to the terminal's stderr as well, so -l never hides them. */
 void log_error(const char *fmt, ...);
-void log_info(const char *fmt, ...);
 
 #endif

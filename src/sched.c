@@ -163,11 +163,6 @@ int sched_alloc(struct sched **sp, uint32_t period_us)
 	return 0;
 }
 
-uint64_t sched_period_ns(const struct sched *s)
-{
-	return s ? s->period : 0;
-}
-
 void sched_add(struct sched *s, struct sched_entry *e, uint64_t first,
 	       sched_tick_h *tickh, void *arg)
 {
@@ -190,11 +185,6 @@ void sched_remove(struct sched_entry *e)
 	list_unlink(&e->le);
 	e->active = false;
 	/* The timerfd may fire for an entry that is gone: harmless. */
-}
-
-size_t sched_count(const struct sched *s)
-{
-	return s ? list_count(&s->entries) : 0;
 }
 
 void sched_measure(struct sched *s, struct sched_stats *stats)

@@ -33,12 +33,10 @@ struct sched_stats {
 };
 
 int  sched_alloc(struct sched **sp, uint32_t period_us);
-uint64_t sched_period_ns(const struct sched *s);
 /* Start ticking E at FIRST (ns); E must not be active. */
 void sched_add(struct sched *s, struct sched_entry *e, uint64_t first,
 	       sched_tick_h *tickh, void *arg);
 void sched_remove(struct sched_entry *e);
-size_t sched_count(const struct sched *s);
 /* Measure inter-departure times (for bench/); off by default. */
 void sched_measure(struct sched *s, struct sched_stats *stats);
 /* Percentile P (0..100) of the recorded deviations, in microseconds. */

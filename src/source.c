@@ -44,16 +44,6 @@ int source_spec_parse(struct source_spec *spec, const char *str)
 	return EINVAL;
 }
 
-int source_spec_print(struct re_printf *pf, const struct source_spec *spec)
-{
-	switch (spec->kind) {
-
-	case SOURCE_TONE: return re_hprintf(pf, "tone:%u", spec->hz);
-	case SOURCE_FILE: return re_hprintf(pf, "file:%s", spec->path);
-	default:          return re_hprintf(pf, "silence");
-	}
-}
-
 static void clip_destructor(void *arg)
 {
 	struct clip *c = arg;

@@ -18,7 +18,6 @@ struct source_spec {
 
 /* Parse "silence", "tone:440" or "file:PATH".  EINVAL on bad input. */
 int source_spec_parse(struct source_spec *spec, const char *str);
-int source_spec_print(struct re_printf *pf, const struct source_spec *spec);
 
 /* Mono 16-bit PCM at a fixed rate. */
 struct clip {

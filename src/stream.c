@@ -191,11 +191,6 @@ uint16_t stream_local_port(const struct stream *s)
 	return s ? sa_port(rtp_local(s->rtp)) : 0;
 }
 
-const struct sa *stream_local(const struct stream *s)
-{
-	return s ? rtp_local(s->rtp) : NULL;
-}
-
 static void emit_media(struct stream *s, const char *type)
 {
 	char codec[32], local[64], remote[64];
@@ -242,11 +237,6 @@ int stream_start(struct stream *s, const struct media_choice *mc)
 	sched_add(s->sched, &s->tick, now_ns(), tick_handler, s);
 	emit_media(s, "media.start");
 	return 0;
-}
-
-bool stream_started(const struct stream *s)
-{
-	return s && s->started;
 }
 
 const struct media_choice *stream_choice(const struct stream *s)

@@ -35,12 +35,10 @@ struct stream_counters {
 
 int  stream_alloc(struct stream **sp, const struct stream_prm *prm);
 uint16_t stream_local_port(const struct stream *s);
-const struct sa *stream_local(const struct stream *s);
 
 /* Start sending and receiving with the negotiated MC.  Idempotent: the
  * same choice again does nothing; a changed one is a media.update. */
 int  stream_start(struct stream *s, const struct media_choice *mc);
-bool stream_started(const struct stream *s);
 const struct media_choice *stream_choice(const struct stream *s);
 /* Stop sending; sockets stay until the stream is freed. */
 void stream_stop(struct stream *s);
