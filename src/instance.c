@@ -241,11 +241,12 @@ static void close_stack(void *arg)
 	 * Stop taking requests, then let the stack finish what it has. */
 	inst->sock = mem_deref(inst->sock);
 	inst->lsnr_fork = mem_deref(inst->lsnr_fork);
-	inst->sip_closing = inst->sip;   /* owned again once exit_handler
-					    has run */
+	inst->sip_closing = inst->sip;
 	inst->sip = NULL;
+	/* sip_close() gives up our reference.  When the last transaction
+	 * lets go, libre's destructor takes one back and calls
+	 * exit_handler(); closed_handler() drops that one for good. */
 	sip_close(inst->sip_closing, false);
-	mem_deref(inst->sip_closing);
 }
 
 void instance_close(struct instance *inst)
