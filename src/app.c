@@ -7,8 +7,11 @@
 #include "conf.h"
 #include "event.h"
 #include "instance.h"
+#include "loader.h"
 #include "log.h"
+#include "recorder.h"
 #include "sched.h"
+#include "stream.h"
 #include "util.h"
 
 enum {
@@ -23,6 +26,9 @@ static void destructor(void *arg)
 	tmr_cancel(&app->tmr_second);
 	tmr_cancel(&app->tmr_quit);
 	list_flush(&app->instances);
+	/* after the calls: it drains and closes what they recorded */
+	mem_deref(app->recw);
+	mem_deref(app->loader);
 	mem_deref(app->sched);
 	mem_deref(app->bus);
 	mem_deref(app->conf);
@@ -44,6 +50,27 @@ int app_raise_fd_limit(void)
 	return fd_setsize((int)rl.rlim_cur);
 }
 
+/* The writer thread gave up on recording ID (disk full, I/O error). */
+static void rec_error_handler(unsigned id, int err, void *arg)
+{
+	struct app *app = arg;
+	struct le *le, *cle;
+
+	for (le = app->instances.head; le; le = le->next) {
+		struct instance *inst = le->data;
+
+		for (cle = inst->calls.head; cle; cle = cle->next) {
+			struct call *call = cle->data;
+
+			if (!stream_record_failed(call_stream(call), id))
+				continue;
+			app_error(app, inst->name, call_id(call), "record",
+				  "recording stopped: %m", err);
+			return;
+		}
+	}
+}
+
 int app_alloc(struct app **ap, struct conf *conf)
 {
 	struct app *app;
@@ -63,6 +90,10 @@ int app_alloc(struct app **ap, struct conf *conf)
 	err = evbus_alloc(&app->bus);
 	if (!err)
 		err = sched_alloc(&app->sched, PACING_US);
+	if (!err)
+		err = loader_alloc(&app->loader);
+	if (!err)
+		err = recwriter_alloc(&app->recw, rec_error_handler, app);
 
 	if (err)
 		mem_deref(app);

@@ -11,6 +11,8 @@ struct conf;
 struct evbus;
 struct sched;
 struct instance;
+struct recwriter;
+struct loader;
 
 /* Exit statuses (sipflow(1)). */
 enum {
@@ -24,6 +26,8 @@ struct app {
 	struct conf *conf;
 	struct evbus *bus;
 	struct sched *sched;
+	struct recwriter *recw;    /* the recording writer thread */
+	struct loader *loader;     /* decodes sound files off the loop */
 	struct list instances;
 	struct tmr tmr_second;
 	struct tmr tmr_quit;

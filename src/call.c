@@ -3,6 +3,7 @@
 #include "app.h"
 #include "call.h"
 #include "conf.h"
+#include "dtmf.h"
 #include "event.h"
 #include "instance.h"
 #include "sdpneg.h"
@@ -152,6 +153,8 @@ static void destructor(void *arg)
 	mem_deref(call->rtag);
 }
 
+static void send_info_digit(char digit, uint32_t dur_ms, void *arg);
+
 static int call_alloc(struct call **cp, struct instance *inst,
 		      enum call_dir dir, const char *peer)
 {
@@ -188,6 +191,9 @@ static int call_alloc(struct call **cp, struct instance *inst,
 	prm.ua = inst->name;
 	prm.callid = call->id;
 	prm.source = inst->source;
+	prm.inband_detect = inst->cfg->dtmf_detect;
+	prm.infoh = send_info_digit;
+	prm.arg = call;
 
 	err = stream_alloc(&call->strm, &prm);
 	if (err)
@@ -262,7 +268,16 @@ static int remote_sdp(struct call *call, struct mbuf *mb, bool offer,
 
 static int start_media(struct call *call, const struct media_choice *mc)
 {
-	return stream_start(call->strm, mc);
+	bool first = !stream_choice(call->strm);
+	char err[256];
+	int e;
+
+	e = stream_start(call->strm, mc);
+
+	/* record = on: from the first frame, early media included */
+	if (!e && first && call->inst->cfg->record)
+		(void)call_record(call, true, -1, err, sizeof(err));
+	return e;
 }
 
 /* Apply an answer or early-media SDP in MB; false when it was unusable. */
@@ -381,8 +396,47 @@ static void estab_handler(const struct sip_msg *msg, void *arg)
 static void info_handler(struct sip *sip, const struct sip_msg *msg,
 			 void *arg)
 {
-	(void)arg;
-	(void)sip_reply(sip, msg, 200, "OK");
+	struct call *call = arg;
+
+	if (call->state == CALL_TERMINATED) {
+		(void)sip_reply(sip, msg, 481, "Call Does Not Exist");
+		return;
+	}
+	call_info_received(call, sip, msg);
+}
+
+static void info_resp_handler(int err, const struct sip_msg *msg, void *arg)
+{
+	struct call *call = arg;
+
+	/* libre only calls this while the session lives, so CALL is too. */
+	if (err)
+		app_error(call->inst->app, call->inst->name, call->id, "dtmf",
+			  "INFO failed: %m", err);
+	else if (msg && msg->scode >= 300)
+		app_error(call->inst->app, call->inst->name, call->id, "dtmf",
+			  "INFO answered %u %r", msg->scode, &msg->reason);
+}
+
+/* The stream's DTMF queue says it is this digit's turn. */
+static void send_info_digit(char digit, uint32_t dur_ms, void *arg)
+{
+	struct call *call = arg;
+	struct mbuf *mb = mbuf_alloc(64);
+	int err = mb ? 0 : ENOMEM;
+
+	if (!err)
+		err = mbuf_printf(mb, "Signal=%c\r\nDuration=%u\r\n", digit,
+				  dur_ms);
+	if (!err) {
+		mb->pos = 0;
+		err = sipsess_info(call->sess, DTMF_INFO_CTYPE, mb,
+				   info_resp_handler, call);
+	}
+	if (err)
+		app_error(call->inst->app, call->inst->name, call->id, "dtmf",
+			  "cannot send INFO for '%c': %m", digit, err);
+	mem_deref(mb);
 }
 
 static void close_handler(int err, const struct sip_msg *msg, void *arg)
@@ -866,6 +920,26 @@ bool call_fork_response(struct instance *inst, const struct sip_msg *msg)
 
 	mem_deref(uri);
 	return true;
+}
+
+struct instance *call_instance(const struct call *call)
+{
+	return call->inst;
+}
+
+const char *call_sip_callid(const struct call *call)
+{
+	return call->sip_callid;
+}
+
+const char *call_peer(const struct call *call)
+{
+	return call->peer;
+}
+
+enum call_dir call_dir(const struct call *call)
+{
+	return call->dir;
 }
 
 const char *call_id(const struct call *call)

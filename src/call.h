@@ -41,10 +41,26 @@ int  call_answer(struct call *call, char *err, size_t errsz);
 int  call_reject(struct call *call, uint16_t code, char *err, size_t errsz);
 int  call_hangup(struct call *call, char *err, size_t errsz);
 
+/* Inside a call (call_media.c).  MODE and METHOD -1: the instance's
+ * default; DUR_MS 0 and GAP_MS UINT32_MAX: the configured ones. */
+int  call_play(struct call *call, const char *file, char *err, size_t errsz);
+int  call_play_stop(struct call *call, char *err, size_t errsz);
+int  call_record(struct call *call, bool start, int mode, char *err,
+		 size_t errsz);
+int  call_dtmf(struct call *call, const char *digits, int method,
+	       uint32_t dur_ms, uint32_t gap_ms, char *err, size_t errsz);
+/* An INFO in the dialog: DTMF or 415. */
+void call_info_received(struct call *call, struct sip *sip,
+			const struct sip_msg *msg);
+
 /* Once a second: statistics and the RTP timeout. */
 void call_second(struct call *call, uint64_t now);
 
 const char *call_id(const struct call *call);
+struct instance *call_instance(const struct call *call);
+const char *call_sip_callid(const struct call *call);
+const char *call_peer(const struct call *call);
+enum call_dir call_dir(const struct call *call);
 enum call_state call_state(const struct call *call);
 struct stream *call_stream(const struct call *call);
 

@@ -4,7 +4,9 @@
 #include "app.h"
 #include "call.h"
 #include "cmd.h"
+#include "dtmf.h"
 #include "expect.h"
+#include "recorder.h"
 #include "instance.h"
 #include "util.h"
 
@@ -83,6 +85,145 @@ static int exec_reject(struct cmd_ctx *ctx, const char *args)
 	return call_reject(call, code, ctx->err, ctx->errsz);
 }
 
+static int exec_play(struct cmd_ctx *ctx, const char *args)
+{
+	struct call *call = current_call(ctx);
+
+	return call ? call_play(call, args, ctx->err, ctx->errsz) : ENOENT;
+}
+
+CALL_ACTION(exec_stop, call_play_stop)
+
+/* "start|stop [MODE]" */
+static int parse_record(const char *args, bool *start, int *mode,
+			char *err, size_t errsz, size_t *col)
+{
+	char buf[128], *w[3];
+	size_t n;
+	enum rec_mode m;
+
+	str_copy(buf, sizeof(buf), args);
+	n = str_split(buf, w, 3);
+	*col = 0;
+	*mode = -1;
+
+	if (n < 1 || n > 2 || (strcmp(w[0], "start") && strcmp(w[0], "stop"))) {
+		re_snprintf(err, errsz, "record takes start [stereo|mixed|"
+			    "separate] or stop");
+		return EINVAL;
+	}
+	*start = !strcmp(w[0], "start");
+	if (n == 2) {
+		*col = (size_t)(w[1] - buf);
+		if (!*start || rec_mode_parse(&m, w[1])) {
+			re_snprintf(err, errsz, "'%s' is not a recording mode "
+				    "(stereo, mixed, separate)", w[1]);
+			return EINVAL;
+		}
+		*mode = (int)m;
+	}
+	return 0;
+}
+
+static int check_record(const char *args, char *err, size_t errsz,
+			size_t *col)
+{
+	bool start;
+	int mode;
+
+	return parse_record(args, &start, &mode, err, errsz, col);
+}
+
+static int exec_record(struct cmd_ctx *ctx, const char *args)
+{
+	struct call *call;
+	bool start;
+	int mode;
+	size_t col;
+	int e;
+
+	e = parse_record(args, &start, &mode, ctx->err, ctx->errsz, &col);
+	if (e)
+		return e;
+	call = current_call(ctx);
+	return call ? call_record(call, start, mode, ctx->err, ctx->errsz) :
+		ENOENT;
+}
+
+struct dtmf_args {
+	char digits[DTMF_QUEUE + 1];
+	int method;               /* -1: the instance's */
+	uint32_t dur_ms, gap_ms;  /* 0, UINT32_MAX: the instance's */
+};
+
+/* "DIGITS [METHOD] [DURATION [GAP]]" */
+static int parse_dtmf(struct dtmf_args *a, const char *args, char *err,
+		      size_t errsz, size_t *col)
+{
+	char buf[256], *w[4];
+	size_t n, i = 1;
+	enum dtmf_method m;
+	uint64_t ms;
+
+	str_copy(buf, sizeof(buf), args);
+	n = str_split(buf, w, 4);
+	*col = 0;
+	a->method = -1;
+	a->dur_ms = 0;
+	a->gap_ms = UINT32_MAX;
+
+	if (n < 1 || !dtmf_digits_valid(w[0]) ||
+	    strlen(w[0]) >= sizeof(a->digits)) {
+		re_snprintf(err, errsz, "dtmf needs DIGITS (0-9 * # A-D, at "
+			    "most %u)", DTMF_QUEUE);
+		return EINVAL;
+	}
+	str_copy(a->digits, sizeof(a->digits), w[0]);
+
+	if (i < n && !dtmf_method_parse(&m, w[i])) {
+		a->method = (int)m;
+		++i;
+	}
+	for (unsigned k = 0; i < n; i++, k++) {
+		*col = (size_t)(w[i] - buf);
+		if (k > 1 || duration_parse_unit(&ms, w[i]) ||
+		    ms > 10000 || (k == 0 && ms < 20)) {
+			re_snprintf(err, errsz, "'%s' is neither a method "
+				    "(rfc4733, inband, info) nor a duration "
+				    "from 20ms to 10s", w[i]);
+			return EINVAL;
+		}
+		if (k == 0)
+			a->dur_ms = (uint32_t)ms;
+		else
+			a->gap_ms = (uint32_t)ms;
+	}
+	return 0;
+}
+
+static int check_dtmf(const char *args, char *err, size_t errsz,
+		      size_t *col)
+{
+	struct dtmf_args a;
+
+	return parse_dtmf(&a, args, err, errsz, col);
+}
+
+static int exec_dtmf(struct cmd_ctx *ctx, const char *args)
+{
+	struct dtmf_args a;
+	struct call *call;
+	size_t col;
+	int e;
+
+	e = parse_dtmf(&a, args, ctx->err, ctx->errsz, &col);
+	if (e)
+		return e;
+	call = current_call(ctx);
+	return call ? call_dtmf(call, a.digits, a.method, a.dur_ms, a.gap_ms,
+				ctx->err, ctx->errsz) : ENOENT;
+}
+
 static int check_wait(const char *args, char *err, size_t errsz,
 		      size_t *col)
 {
@@ -124,6 +265,19 @@ static const struct cmd table[] = {
 	{"hangup", 'h', "",
 	 "hang up, cancel or reject the current call",
 	 CMD_CALL, 0, 0, NULL, exec_hangup},
+	{"play", 'p', "FILE",
+	 "play a sound file (any WAV; a name from sounds/) into the call, "
+	 "then the source again",
+	 CMD_CALL, 1, 1, NULL, exec_play},
+	{"stop", 0, "",
+	 "stop the file playing in the call",
+	 CMD_CALL, 0, 0, NULL, exec_stop},
+	{"record", 'r', "start [stereo|mixed|separate] | stop",
+	 "record the call (stereo: left received, right sent)",
+	 CMD_CALL, 1, 2, check_record, exec_record},
+	{"dtmf", 'd', "DIGITS [rfc4733|inband|info] [DURATION [GAP]]",
+	 "send DTMF digits (default: the instance's method, 100ms/100ms)",
+	 CMD_CALL, 1, 4, check_dtmf, exec_dtmf},
 	{"wait", 0, "DURATION",
 	 "scenario: pause this instance's lines (e.g. 2s, 500ms)",
 	 CMD_FLOW, 1, 1, check_wait, NULL},

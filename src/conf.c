@@ -24,6 +24,9 @@ static struct conf *conf_new(void)
 		return NULL;
 
 	str_copy(c->record_dir, sizeof(c->record_dir), "recordings");
+	str_copy(c->record_template, sizeof(c->record_template),
+		 REC_TEMPLATE_DEFAULT);
+	c->record_mode = REC_STEREO;
 	c->rtp_min = 20000;
 	c->rtp_max = 29999;
 	c->rtp_timeout_ms = 30000;
@@ -60,6 +63,11 @@ static struct inst_conf *inst_new(struct conf *c, const char *name,
 	ic->answer.mode = ANSWER_MANUAL;
 	ic->source.kind = SOURCE_SILENCE;
 	ic->rtp_timeout_ms = -1;
+	ic->record_mode = -1;
+	ic->dtmf = DTMF_RFC4733;
+	ic->dtmf_duration_ms = DTMF_DURATION_MS;
+	ic->dtmf_gap_ms = DTMF_GAP_MS;
+	ic->dtmf_detect = true;
 	list_append(&c->instances, &ic->le, ic);
 	return ic;
 }
@@ -189,6 +197,22 @@ static int general_key(struct parse_ctx *ctx, const char *key,
 			goto bad;
 		str_copy(c->record_dir, sizeof(c->record_dir), val);
 	}
+	else if (!strcmp(key, "record_template")) {
+		char why[128];
+		if (strlen(val) >= sizeof(c->record_template) ||
+		    rec_template_check(val, why, sizeof(why))) {
+			re_snprintf(ctx->err, ctx->errsz, "bad value '%s' for "
+				    "record_template: %s", val,
+				    strlen(val) >= sizeof(c->record_template) ?
+				    "too long" : why);
+			return EINVAL;
+		}
+		str_copy(c->record_template, sizeof(c->record_template), val);
+	}
+	else if (!strcmp(key, "record_mode")) {
+		if (rec_mode_parse(&c->record_mode, val))
+			goto bad;
+	}
 	else if (!strcmp(key, "rtp_ports")) {
 		if (port_range_parse(&c->rtp_min, &c->rtp_max, val))
 			goto bad;
@@ -267,6 +291,34 @@ static int instance_key(struct parse_ctx *ctx, struct inst_conf *ic,
 			ic->record = true;
 		else if (!strcmp(val, "off"))
 			ic->record = false;
+		else
+			goto bad;
+	}
+	else if (!strcmp(key, "record_mode")) {
+		enum rec_mode m;
+		if (rec_mode_parse(&m, val))
+			goto bad;
+		ic->record_mode = (int)m;
+	}
+	else if (!strcmp(key, "dtmf")) {
+		if (dtmf_method_parse(&ic->dtmf, val))
+			goto bad;
+	}
+	else if (!strcmp(key, "dtmf_duration") || !strcmp(key, "dtmf_gap")) {
+		uint64_t ms;
+		bool dur = !strcmp(key, "dtmf_duration");
+		if (duration_parse(&ms, val) || ms > 10000 || (dur && ms < 20))
+			goto bad;
+		if (dur)
+			ic->dtmf_duration_ms = (uint32_t)ms;
+		else
+			ic->dtmf_gap_ms = (uint32_t)ms;
+	}
+	else if (!strcmp(key, "dtmf_detect")) {
+		if (!strcmp(val, "inband"))
+			ic->dtmf_detect = true;
+		else if (!strcmp(val, "off"))
+			ic->dtmf_detect = false;
 		else
 			goto bad;
 	}

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <re.h>
 #include "codec.h"
+#include "dtmf.h"
+#include "recorder.h"
 #include "source.h"
 
 enum answer_mode { ANSWER_MANUAL, ANSWER_AUTO, ANSWER_REJECT };
@@ -28,7 +30,11 @@ struct inst_conf {
 	struct codec_list codecs;
 	struct answer_policy answer;
 	struct source_spec source;
-	bool record;
+	bool record;                 /* record every call */
+	int record_mode;             /* enum rec_mode; -1: from [general] */
+	enum dtmf_method dtmf;       /* how `dtmf` sends by default */
+	uint32_t dtmf_duration_ms, dtmf_gap_ms;
+	bool dtmf_detect;            /* in-band detection on received audio */
 	uint16_t rtp_min, rtp_max;   /* 0: from [general] */
 	int64_t rtp_timeout_ms;      /* -1: from [general] */
 };
@@ -36,6 +42,8 @@ struct inst_conf {
 struct conf {
 	char path[256];
 	char record_dir[256];
+	char record_template[256];
+	enum rec_mode record_mode;
 	uint16_t rtp_min, rtp_max;
 	uint64_t rtp_timeout_ms;
 	uint16_t port_base;

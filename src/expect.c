@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
@@ -48,6 +49,9 @@ int expect_parse(struct expect *e, const char *args, char *err,
 			return EINVAL;
 		}
 		str_copy(e->digits, sizeof(e->digits), w[1]);
+		/* dtmf.rx reports A-D in upper case */
+		for (char *d = e->digits; *d; d++)
+			*d = (char)toupper((unsigned char)*d);
 		return 0;
 	}
 

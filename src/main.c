@@ -141,6 +141,9 @@ int main(int argc, char **argv)
 
 	/* Writing to a peer that went away must be an error, not a kill. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file size limit, writes fail with EFBIG (a recording stops
+	 * with an error) instead of the signal killing every call. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	e = libre_init();
 	if (e) {

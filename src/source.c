@@ -1,11 +1,16 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sndfile.h>
 #include <samplerate.h>
 #include <re.h>
 #include "source.h"
 #include "util.h"
+
+#ifndef SOUNDS_DIR
+#define SOUNDS_DIR "/usr/local/share/sipflow/sounds"
+#endif
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -125,9 +130,43 @@ static int resample(float **outp, size_t *outn, const float *in, size_t n,
 	return 0;
 }
 
-int clip_load(struct clip **cp, const char *path, uint32_t srate,
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+int sound_find(char *path, size_t sz, const char *name)
+{
+	const char *dirs[] = {getenv("SIPFLOW_SOUNDS"), "sounds", SOUNDS_DIR};
+	const char *slash = strrchr(name, '/'), *dot = strrchr(name, '.');
+	bool has_ext = dot && (!slash || dot > slash);
+
+	str_copy(path, sz, name);
+	if (readable(name))
+		return 0;
+	if (slash)
+		return ENOENT;   /* a path: only where it says */
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (!dirs[i] || !*dirs[i])
+			continue;
+		re_snprintf(path, sz, "%s/%s", dirs[i], name);
+		if (readable(path))
+			return 0;
+		if (has_ext)
+			continue;
+		re_snprintf(path, sz, "%s/%s.wav", dirs[i], name);
+		if (readable(path))
+			return 0;
+	}
+	str_copy(path, sz, name);
+	return ENOENT;
+}
+
+int clip_load(struct clip **cp, const char *name, uint32_t srate,
 	      char *err, size_t errsz)
 {
+	char path[512];
 	SF_INFO info;
 	SNDFILE *sf;
 	float *frames = NULL, *mono = NULL, *conv = NULL;
@@ -135,14 +174,20 @@ int clip_load(struct clip **cp, const char *path, uint32_t srate,
 	struct clip *c = NULL;
 	int e = 0;
 
-	if (!cp || !path || !srate)
+	if (!cp || !name || !srate)
 		return EINVAL;
+
+	if (sound_find(path, sizeof(path), name)) {
+		re_snprintf(err, errsz, "%s: no such file (nor in the sounds "
+			    "directories)", name);
+		return ENOENT;
+	}
 
 	memset(&info, 0, sizeof(info));
 	sf = sf_open(path, SFM_READ, &info);
 	if (!sf) {
 		re_snprintf(err, errsz, "%s: %s", path, sf_strerror(NULL));
-		return ENOENT;
+		return EINVAL;
 	}
 
 	if (info.frames <= 0 || info.channels <= 0 || info.samplerate <= 0 ||

@@ -27,10 +27,15 @@ struct clip {
 	char *name;
 };
 
+/* Find sound NAME: a path as given, else NAME or NAME.wav in
+ * $SIPFLOW_SOUNDS, ./sounds and the installed sounds directory.  PATH gets
+ * the file found (or NAME).  ENOENT when there is none. */
+int sound_find(char *path, size_t sz, const char *name);
+
 /* Decode any file libsndfile reads to mono at SRATE (libsamplerate's
  * best sinc converter when the rates differ).  On failure returns an errno
  * and writes why into ERR. */
-int clip_load(struct clip **cp, const char *path, uint32_t srate,
+int clip_load(struct clip **cp, const char *name, uint32_t srate,
 	      char *err, size_t errsz);
 /* One second of a sine at HZ (an integer frequency loops seamlessly). */
 int clip_tone(struct clip **cp, unsigned hz, uint32_t srate);

@@ -1,7 +1,11 @@
 #include <string.h>
 #include <re.h>
+#include "dtmf.h"
 #include "event.h"
 #include "jitter.h"
+#include "loader.h"
+#include "log.h"
+#include "recorder.h"
 #include "sched.h"
 #include "source.h"
 #include "stream.h"
@@ -28,6 +32,12 @@ struct stream {
 
 	/* send side */
 	struct player player;      /* the default source */
+	struct player prompt;      /* `play FILE`: wins over the source */
+	bool prompt_started;       /* play.start sent */
+	struct load_job *loading;  /* the next prompt, being decoded */
+	struct dtmf_tx dtmf;
+	stream_info_h *infoh;
+	void *arg;
 	struct mbuf *txmb;
 	uint32_t ts;
 	bool marker;
@@ -39,6 +49,10 @@ struct stream {
 	uint64_t rx_pkts, rx_bytes;
 	uint64_t last_rx_ns;
 	uint32_t remote_ssrc;
+	struct dtmf_rx dtmf_rx;
+	bool inband_detect;
+
+	struct recording *rec;     /* NULL when not recording */
 };
 
 static void destructor(void *arg)
@@ -47,6 +61,10 @@ static void destructor(void *arg)
 
 	sched_remove(&s->tick);
 	player_clear(&s->player);
+	player_clear(&s->prompt);
+	load_job_cancel(s->loading);
+	dtmf_rx_close(&s->dtmf_rx);
+	mem_deref(s->rec);
 	mem_deref(s->rtp);
 	mem_deref(s->txmb);
 	mem_deref(s->ua);
@@ -58,22 +76,45 @@ static uint32_t frame_samples(const struct stream *s)
 	return s->mc.codec->srate * FRAME_MS / 1000;
 }
 
-static void send_audio(struct stream *s)
+static void emit_play_end(struct stream *s, const char *reason)
 {
-	int16_t pcm[MAX_SAMPLES];
-	uint32_t n = frame_samples(s);
-	size_t len;
-	int err;
+	/* A prompt that never reached the wire has nothing to end. */
+	if (s->prompt_started)
+		evbus_emit(s->bus, "play.end", s->ua, s->callid,
+			   EVS("file", s->prompt.clip->name),
+			   EVS("reason", reason), EV_END);
+	player_clear(&s->prompt);
+}
 
+/* The next frame of outgoing audio: the prompt while one plays, then
+ * the instance's source again. */
+static void next_audio(struct stream *s, int16_t *pcm, uint32_t n)
+{
+	if (s->prompt.clip) {
+		if (!s->prompt_started) {
+			s->prompt_started = true;
+			evbus_emit(s->bus, "play.start", s->ua, s->callid,
+				   EVS("file", s->prompt.clip->name), EV_END);
+		}
+		if (!player_read(&s->prompt, pcm, n))
+			emit_play_end(s, "end");
+		return;
+	}
 	(void)player_read(&s->player, pcm, n);
+}
+
+static void send_packet(struct stream *s, int pt, bool marker, uint32_t ts,
+			const uint8_t *payload, size_t len)
+{
+	int err;
 
 	s->txmb->pos = RTP_HDR;
 	s->txmb->end = RTP_HDR;
-	len = s->mc.codec->encode(mbuf_buf(s->txmb), pcm, n);
-	s->txmb->end = RTP_HDR + len;
+	(void)mbuf_write_mem(s->txmb, payload, len);
+	s->txmb->pos = RTP_HDR;
 
-	err = rtp_send(s->rtp, &s->mc.raddr, false, s->marker,
-		       (uint8_t)s->mc.pt, s->ts, s->txmb);
+	err = rtp_send(s->rtp, &s->mc.raddr, false, marker || s->marker,
+		       (uint8_t)pt, ts, s->txmb);
 	if (!err) {
 		++s->tx_pkts;
 		s->tx_bytes += len;
@@ -81,31 +122,86 @@ static void send_audio(struct stream *s)
 	}
 }
 
-static void playout(struct stream *s)
+static void emit_dtmf_tx(struct stream *s, const struct dtmf_digit *d)
+{
+	char digit[2] = {d->digit, 0};
+
+	evbus_emit(s->bus, "dtmf.tx", s->ua, s->callid, EVS("digit", digit),
+		   EVS("method", dtmf_method_name(d->method)),
+		   EVI("duration_ms", d->dur_ms), EV_END);
+
+	if (d->method == DTMF_INFO && s->infoh)
+		s->infoh(d->digit, d->dur_ms, s->arg);
+}
+
+/* One frame out.  Returns true with PCM holding the audio we sent, for
+ * the recorder; false when the frame was an RFC 4733 event. */
+static bool send_frame(struct stream *s, int16_t *pcm, uint32_t n,
+		       bool sending)
+{
+	uint8_t payload[MAX_SAMPLES * 2];
+	struct dtmf_frame f;
+	enum dtmf_out out;
+	size_t len;
+
+	next_audio(s, pcm, n);
+
+	out = dtmf_tx_frame(&s->dtmf, s->mc.codec->srate, s->ts, pcm, n, &f);
+	if (f.started)
+		emit_dtmf_tx(s, f.started);
+
+	if (!sending)
+		return false;
+
+	if (out == DTMF_OUT_EVENT) {
+		if (s->mc.telev_pt >= 0)
+			send_packet(s, s->mc.telev_pt, f.marker, f.ts,
+				    f.payload, sizeof(f.payload));
+		return false;
+	}
+
+	len = s->mc.codec->encode(payload, pcm, n);
+	send_packet(s, s->mc.pt, false, s->ts, payload, len);
+	return true;
+}
+
+/* One frame in, decoded; silence where a packet is missing, so the
+ * receive timeline stays the sender's. */
+static void playout(struct stream *s, int16_t *pcm, uint32_t n, uint64_t now)
 {
 	uint8_t frame[JITBUF_MAXFRAME];
-	size_t len = sizeof(frame);
+	size_t len = sizeof(frame), got = 0;
 
-	/* The receive timeline advances one frame per tick whether or not a
-	 * packet is there; decoded audio goes to the taps (recorder,
-	 * monitor, in-band DTMF) as they are added. */
-	(void)jitbuf_get(&s->jb, frame, &len);
+	if (!jitbuf_get(&s->jb, frame, &len))
+		got = s->mc.codec->decode(pcm, n, frame, len);
+	if (got < n)
+		memset(pcm + got, 0, (n - got) * sizeof(*pcm));
+
+	if (got)
+		dtmf_rx_audio(&s->dtmf_rx, pcm, n, now);
 }
 
 static void tick_handler(void *arg, uint64_t now, uint64_t deadline)
 {
 	struct stream *s = arg;
-	(void)now;
+	int16_t tx[MAX_SAMPLES], rx[MAX_SAMPLES];
+	uint32_t n = frame_samples(s);
+	bool sent, received = s->mc.dir & SDP_RECVONLY;
 	(void)deadline;
 
-	if (s->mc.dir & SDP_SENDONLY)
-		send_audio(s);
+	sent = send_frame(s, tx, n, s->mc.dir & SDP_SENDONLY);
 
-	if (s->mc.dir & SDP_RECVONLY)
-		playout(s);
+	if (received)
+		playout(s, rx, n, now);
+
+	if (s->rec)
+		recording_put(s->rec, received ? rx : NULL,
+			      sent ? tx : NULL, n);
+
+	dtmf_rx_poll(&s->dtmf_rx, now);
 
 	/* The RTP clock runs on while we do not send (hold). */
-	s->ts += frame_samples(s);
+	s->ts += n;
 }
 
 static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
@@ -129,10 +225,29 @@ static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
 	rtpstats_update(&s->rx, hdr->seq, hdr->ts, arrival, (uint32_t)len,
 			hdr->pt, !telev);
 
-	if (!s->started || telev)
+	if (!s->started)
 		return;
 
+	if (telev) {
+		dtmf_rx_event(&s->dtmf_rx, mbuf_buf(mb), len, hdr->ts, now);
+		/* The event took an audio slot and a sequence number: an
+		 * empty frame keeps the jitter buffer from seeing a loss. */
+		(void)jitbuf_put(&s->jb, hdr->seq, hdr->ts, mbuf_buf(mb), 0);
+		return;
+	}
+
 	(void)jitbuf_put(&s->jb, hdr->seq, hdr->ts, mbuf_buf(mb), len);
+}
+
+static void dtmf_rx_handler(char digit, enum dtmf_method m, uint32_t dur_ms,
+			    void *arg)
+{
+	struct stream *s = arg;
+	char d[2] = {digit, 0};
+
+	evbus_emit(s->bus, "dtmf.rx", s->ua, s->callid, EVS("digit", d),
+		   EVS("method", dtmf_method_name(m)),
+		   EVI("duration_ms", dur_ms), EV_END);
 }
 
 static void rtcp_handler(const struct sa *src, struct rtcp_msg *msg,
@@ -160,6 +275,9 @@ int stream_alloc(struct stream **sp, const struct stream_prm *prm)
 	s->ts = rand_u32();
 	s->marker = true;
 	s->mc.telev_pt = -1;
+	s->infoh = prm->infoh;
+	s->arg = prm->arg;
+	s->inband_detect = prm->inband_detect;
 	jitbuf_init(&s->jb, JITTER_DEPTH);
 	player_set(&s->player, prm->source, true);
 
@@ -208,6 +326,8 @@ static void emit_media(struct stream *s, const char *type)
 
 int stream_start(struct stream *s, const struct media_choice *mc)
 {
+	int err;
+
 	if (!s || !mc || !mc->codec)
 		return EINVAL;
 
@@ -224,6 +344,11 @@ int stream_start(struct stream *s, const struct media_choice *mc)
 		emit_media(s, "media.update");
 		return 0;
 	}
+
+	err = dtmf_rx_init(&s->dtmf_rx, mc->codec->srate, s->inband_detect,
+			   dtmf_rx_handler, s);
+	if (err)
+		return err;
 
 	s->mc = *mc;
 	s->started = true;
@@ -249,6 +374,105 @@ void stream_stop(struct stream *s)
 	if (!s)
 		return;
 	sched_remove(&s->tick);
+	load_job_cancel(s->loading);
+	s->loading = NULL;
+	if (s->prompt.clip)
+		emit_play_end(s, "hangup");
+	(void)stream_record_stop(s, "hangup");
+	dtmf_tx_clear(&s->dtmf);
+}
+
+static void loaded(int err, struct clip *clip, const char *why, void *arg)
+{
+	struct stream *s = arg;
+
+	s->loading = NULL;
+	if (err) {
+		log_warn("%s/%s: play: cannot play %s", s->ua, s->callid, why);
+		evbus_emit(s->bus, "error", s->ua, s->callid,
+			   EVS("what", "play"), EVS("detail", why), EV_END);
+		return;
+	}
+	if (s->prompt.clip)
+		emit_play_end(s, "replaced");
+	player_set(&s->prompt, clip, false);
+	s->prompt_started = false;
+}
+
+int stream_play(struct stream *s, struct loader *l, const char *name,
+		char *why, size_t whysz)
+{
+	load_job_cancel(s->loading);
+	s->loading = NULL;
+	return loader_load(&s->loading, l, name, stream_srate(s), loaded, s,
+			   why, whysz);
+}
+
+bool stream_play_stop(struct stream *s)
+{
+	bool pending = s->loading != NULL;
+
+	load_job_cancel(s->loading);
+	s->loading = NULL;
+	if (!s->prompt.clip)
+		return pending;
+	emit_play_end(s, "stopped");
+	return true;
+}
+
+uint32_t stream_srate(const struct stream *s)
+{
+	return s->started ? s->mc.codec->srate : 8000;
+}
+
+int stream_dtmf(struct stream *s, const char *digits, enum dtmf_method m,
+		uint32_t dur_ms, uint32_t gap_ms)
+{
+	return dtmf_tx_queue(&s->dtmf, digits, m, dur_ms, gap_ms);
+}
+
+void stream_dtmf_info_rx(struct stream *s, char digit, uint32_t dur_ms)
+{
+	dtmf_rx_info(&s->dtmf_rx, digit, dur_ms, now_ns());
+}
+
+static void emit_rec_stop(struct stream *s, const char *reason)
+{
+	for (unsigned i = 0; i < 2 && recording_path(s->rec, i); i++) {
+		evbus_emit(s->bus, "rec.stop", s->ua, s->callid,
+			   EVS("path", recording_path(s->rec, i)),
+			   EVD("seconds", recording_seconds(s->rec)),
+			   EVI("dropped", recording_dropped(s->rec)),
+			   EVS("reason", reason), EV_END);
+	}
+}
+
+void stream_record(struct stream *s, struct recording *rec, const char *mode)
+{
+	(void)stream_record_stop(s, "replaced");
+	s->rec = mem_ref(rec);
+
+	for (unsigned i = 0; i < 2 && recording_path(rec, i); i++) {
+		evbus_emit(s->bus, "rec.start", s->ua, s->callid,
+			   EVS("path", recording_path(rec, i)),
+			   EVS("mode", mode), EV_END);
+	}
+}
+
+bool stream_record_stop(struct stream *s, const char *reason)
+{
+	if (!s->rec)
+		return false;
+	emit_rec_stop(s, reason);
+	s->rec = mem_deref(s->rec);
+	return true;
+}
+
+bool stream_record_failed(struct stream *s, unsigned id)
+{
+	if (!s->rec || recording_id(s->rec) != id)
+		return false;
+	return stream_record_stop(s, "error");
 }
 
 void stream_counters(const struct stream *s, struct stream_counters *c)

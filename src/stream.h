@@ -7,12 +7,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "rtpstats.h"
+#include "dtmf.h"
 #include "sdpneg.h"
 
 struct stream;
 struct sched;
 struct evbus;
 struct clip;
+struct recording;
+struct loader;
+
+/* A digit to send by SIP INFO: the queue says when (stream_dtmf). */
+typedef void (stream_info_h)(char digit, uint32_t dur_ms, void *arg);
 
 struct stream_prm {
 	const struct sa *laddr;    /* IP to bind; port from the range */
@@ -22,6 +28,9 @@ struct stream_prm {
 	const char *ua;            /* for events */
 	const char *callid;        /* for events */
 	struct clip *source;       /* default outgoing audio; NULL: silence */
+	bool inband_detect;        /* look for DTMF tones in what we receive */
+	stream_info_h *infoh;
+	void *arg;
 };
 
 struct stream_counters {
@@ -42,6 +51,32 @@ int  stream_start(struct stream *s, const struct media_choice *mc);
 const struct media_choice *stream_choice(const struct stream *s);
 /* Stop sending; sockets stay until the stream is freed. */
 void stream_stop(struct stream *s);
+
+/* Play sound NAME instead of the source, once; then the source resumes.
+ * NAME is checked now (errno and WHY if it cannot be opened) and decoded
+ * in the background; play.start comes with its first frame, play.end
+ * when it is over. */
+int  stream_play(struct stream *s, struct loader *l, const char *name,
+		 char *why, size_t whysz);
+/* Stop the prompt; false when none was playing. */
+bool stream_play_stop(struct stream *s);
+/* The rate audio for this stream must have (8000 before media starts). */
+uint32_t stream_srate(const struct stream *s);
+
+/* Queue DIGITS to send with method M (DTMF_INFO digits are handed to the
+ * info handler at their turn).  EINVAL, ENOSPC. */
+int  stream_dtmf(struct stream *s, const char *digits, enum dtmf_method m,
+		 uint32_t dur_ms, uint32_t gap_ms);
+/* A digit arrived by SIP INFO. */
+void stream_dtmf_info_rx(struct stream *s, char digit, uint32_t dur_ms);
+
+/* Feed every frame (received, sent) to REC from now on (rec.start; a
+ * recording already running is stopped first). */
+void stream_record(struct stream *s, struct recording *rec, const char *mode);
+/* Stop recording: rec.stop with REASON; false when not recording. */
+bool stream_record_stop(struct stream *s, const char *reason);
+/* The writer failed recording ID: stop it if it is ours. */
+bool stream_record_failed(struct stream *s, unsigned id);
 
 void stream_counters(const struct stream *s, struct stream_counters *c);
 /* Emit rtp.stats now. */

@@ -13,6 +13,9 @@ set -eu
 : "${SIPFLOW:=${top_builddir:-.}/sipflow}"
 : "${srcdir:=.}"
 TESTS_DIR="${srcdir}/tests"
+# `play count` finds the bundled sounds wherever the build is.
+SIPFLOW_SOUNDS="${srcdir}/sounds"
+export SIPFLOW_SOUNDS
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/sipflow-test.XXXXXX")
 BG_PIDS=""
