@@ -29,6 +29,7 @@ static void destructor(void *arg)
 	/* after the calls: it drains and closes what they recorded */
 	mem_deref(app->recw);
 	mem_deref(app->loader);
+	mem_deref(app->monitor);
 	mem_deref(app->sched);
 	mem_deref(app->bus);
 	mem_deref(app->conf);

@@ -13,6 +13,7 @@ struct sched;
 struct instance;
 struct recwriter;
 struct loader;
+struct monitor;
 
 /* Exit statuses (sipflow(1)). */
 enum {
@@ -28,6 +29,8 @@ struct app {
 	struct sched *sched;
 	struct recwriter *recw;    /* the recording writer thread */
 	struct loader *loader;     /* decodes sound files off the loop */
+	struct monitor *monitor;   /* local listening, opened on first use */
+	const char *audio_device;  /* --audio-device, or NULL: default */
 	struct list instances;
 	struct tmr tmr_second;
 	struct tmr tmr_quit;

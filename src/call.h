@@ -49,6 +49,10 @@ int  call_record(struct call *call, bool start, int mode, char *err,
 		 size_t errsz);
 int  call_dtmf(struct call *call, const char *digits, int method,
 	       uint32_t dur_ms, uint32_t gap_ms, char *err, size_t errsz);
+/* Hear LEG (enum mon_leg; -1 toggles rx) of this call on the local audio
+ * device, instead of any other call.  A device that cannot open is an
+ * `error` event, not a failure. */
+int  call_monitor(struct call *call, int leg, char *err, size_t errsz);
 /* An INFO in the dialog: DTMF or 415. */
 void call_info_received(struct call *call, struct sip *sip,
 			const struct sip_msg *msg);

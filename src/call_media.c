@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "dtmf.h"
 #include "instance.h"
+#include "monitor.h"
 #include "recorder.h"
 #include "stream.h"
 #include "util.h"
@@ -142,6 +143,50 @@ int call_dtmf(struct call *call, const char *digits, int method,
 	else if (e)
 		re_snprintf(err, errsz, "cannot send '%s': %m", digits, e);
 	return e;
+}
+
+int call_monitor(struct call *call, int leg, char *err, size_t errsz)
+{
+	struct app *app = app_of(call);
+	struct stream *s = call_stream(call), *prev;
+	char why[256];
+	int e;
+
+	/* no leg: a toggle, on with what the peer sends */
+	if (leg < 0)
+		leg = stream_monitored(s) ? MON_OFF : MON_RX;
+
+	if (leg == MON_OFF) {
+		if (!stream_monitored(s)) {
+			re_snprintf(err, errsz, "%s is not monitored",
+				    call_id(call));
+			return EALREADY;
+		}
+		stream_monitor(s, NULL, MON_OFF);
+		return 0;
+	}
+
+	if (!app->monitor) {
+		e = monitor_alloc(&app->monitor, app->audio_device);
+		if (e) {
+			re_snprintf(err, errsz, "cannot monitor: %m", e);
+			return e;
+		}
+	}
+
+	/* No device is the operator's problem, not the call's: say so and
+	 * carry on (a headless run keeps going too). */
+	if (monitor_open(app->monitor, why, sizeof(why))) {
+		app_error(app, call_instance(call)->name, call_id(call),
+			  "monitor", "%s", why);
+		return 0;
+	}
+
+	prev = monitor_owner(app->monitor);
+	if (prev && prev != s)
+		stream_monitor(prev, NULL, MON_OFF);
+	stream_monitor(s, app->monitor, (enum mon_leg)leg);
+	return 0;
 }
 
 void call_info_received(struct call *call, struct sip *sip,

@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "dtmf.h"
 #include "expect.h"
+#include "monitor.h"
 #include "recorder.h"
 #include "instance.h"
 #include "util.h"
@@ -224,6 +225,36 @@ static int exec_dtmf(struct cmd_ctx *ctx, const char *args)
 				ctx->err, ctx->errsz) : ENOENT;
 }
 
+static int check_monitor(const char *args, char *err, size_t errsz,
+			 size_t *col)
+{
+	enum mon_leg leg;
+
+	*col = 0;
+	if (*args && mon_leg_parse(&leg, args)) {
+		re_snprintf(err, errsz, "'%s' is not rx, tx, both or off",
+			    args);
+		return EINVAL;
+	}
+	return 0;
+}
+
+static int exec_monitor(struct cmd_ctx *ctx, const char *args)
+{
+	struct call *call;
+	enum mon_leg leg = MON_OFF;
+	size_t col;
+	int e = check_monitor(args, ctx->err, ctx->errsz, &col);
+
+	if (e)
+		return e;
+	if (*args)
+		(void)mon_leg_parse(&leg, args);
+	call = current_call(ctx);
+	return call ? call_monitor(call, *args ? (int)leg : -1, ctx->err,
+				   ctx->errsz) : ENOENT;
+}
+
 static int check_wait(const char *args, char *err, size_t errsz,
 		      size_t *col)
 {
@@ -278,6 +309,10 @@ static const struct cmd table[] = {
 	{"dtmf", 'd', "DIGITS [rfc4733|inband|info] [DURATION [GAP]]",
 	 "send DTMF digits (default: the instance's method, 100ms/100ms)",
 	 CMD_CALL, 1, 4, check_dtmf, exec_dtmf},
+	{"monitor", 'm', "[rx|tx|both|off]",
+	 "hear the call on the local audio device: what we receive, send, "
+	 "or both (no argument: toggle rx)",
+	 CMD_CALL, 0, 1, check_monitor, exec_monitor},
 	{"wait", 0, "DURATION",
 	 "scenario: pause this instance's lines (e.g. 2s, 500ms)",
 	 CMD_FLOW, 1, 1, check_wait, NULL},

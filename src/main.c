@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "event.h"
 #include "log.h"
+#include "monitor.h"
 #include "runner.h"
 #include "scenario.h"
 #include "util.h"
@@ -19,6 +20,7 @@ struct options {
 	const char *events;
 	const char *record_dir;
 	const char *log;
+	const char *audio_device;
 	int port_base;
 	bool headless;
 };
@@ -30,7 +32,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: sipflow [-c FILE] [-s FILE] [-H] [-e FILE] [-r DIR] [-l FILE]\n"
-"               [-p PORT] [-V] [-h]\n"
+"               [-p PORT] [--audio-device NAME] [-V] [-h]\n"
+"       sipflow --list-audio-devices\n"
 "  -c, --config FILE     instances and settings (sipflow.conf(5)); without\n"
 "                        it two instances, alice (1001) and bob (1002)\n"
 "  -s, --scenario FILE   run a call flow (sipflow-scenario(5))\n"
@@ -39,6 +42,9 @@ static void usage(FILE *f)
 "  -r, --record-dir DIR  where recordings go\n"
 "  -l, --log FILE        diagnostic log (libre's stderr goes there too)\n"
 "  -p, --port-base PORT  first SIP port for instances without a port\n"
+"      --audio-device NAME  where `monitor` plays (default: the default\n"
+"                        output; see --list-audio-devices)\n"
+"      --list-audio-devices  print the audio output devices and exit\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
 "Exit status: 0 success, 1 a scenario step failed, 2 usage or\n"
@@ -55,6 +61,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{"record-dir", required_argument, NULL, 'r'},
 		{"log",        required_argument, NULL, 'l'},
 		{"port-base",  required_argument, NULL, 'p'},
+		{"audio-device", required_argument, NULL, 'A'},
+		{"list-audio-devices", no_argument, NULL, 'L'},
 		{"version",    no_argument,       NULL, 'V'},
 		{"help",       no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -73,6 +81,10 @@ static int parse_args(struct options *o, int argc, char **argv)
 		case 'e': o->events = optarg; break;
 		case 'r': o->record_dir = optarg; break;
 		case 'l': o->log = optarg; break;
+		case 'A': o->audio_device = optarg; break;
+		case 'L':
+			exit(monitor_list_devices(stdout) ? EXIT_RUNTIME :
+			     EXIT_OK);
 		case 'p': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -200,6 +212,7 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	the_app->audio_device = opt.audio_device;
 
 	if (!opt.headless)
 		log_warn("the console is not available in this build yet; "

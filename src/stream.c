@@ -5,6 +5,7 @@
 #include "jitter.h"
 #include "loader.h"
 #include "log.h"
+#include "monitor.h"
 #include "recorder.h"
 #include "sched.h"
 #include "source.h"
@@ -53,6 +54,8 @@ struct stream {
 	bool inband_detect;
 
 	struct recording *rec;     /* NULL when not recording */
+	struct monitor *mon;       /* the app's, while we are the leg heard */
+	enum mon_leg mon_leg;
 };
 
 static void destructor(void *arg)
@@ -63,6 +66,8 @@ static void destructor(void *arg)
 	player_clear(&s->player);
 	player_clear(&s->prompt);
 	load_job_cancel(s->loading);
+	if (s->mon && monitor_owner(s->mon) == s)
+		monitor_set_owner(s->mon, NULL);
 	dtmf_rx_close(&s->dtmf_rx);
 	mem_deref(s->rec);
 	mem_deref(s->rtp);
@@ -197,6 +202,9 @@ static void tick_handler(void *arg, uint64_t now, uint64_t deadline)
 	if (s->rec)
 		recording_put(s->rec, received ? rx : NULL,
 			      sent ? tx : NULL, n);
+	if (s->mon)
+		monitor_put(s->mon, s->mon_leg, received ? rx : NULL,
+			    sent ? tx : NULL, n, s->mc.codec->srate);
 
 	dtmf_rx_poll(&s->dtmf_rx, now);
 
@@ -379,6 +387,8 @@ void stream_stop(struct stream *s)
 	if (s->prompt.clip)
 		emit_play_end(s, "hangup");
 	(void)stream_record_stop(s, "hangup");
+	if (s->mon)
+		stream_monitor(s, NULL, MON_OFF);
 	dtmf_tx_clear(&s->dtmf);
 }
 
@@ -473,6 +483,39 @@ bool stream_record_failed(struct stream *s, unsigned id)
 	if (!s->rec || recording_id(s->rec) != id)
 		return false;
 	return stream_record_stop(s, "error");
+}
+
+void stream_monitor(struct stream *s, struct monitor *m, enum mon_leg leg)
+{
+	uint64_t underruns, dropped_ms;
+
+	monitor_stats(m ? m : s->mon, &underruns, &dropped_ms);
+	if (!m || leg == MON_OFF) {
+		if (!s->mon)
+			return;
+		if (monitor_owner(s->mon) == s)
+			monitor_set_owner(s->mon, NULL);
+		s->mon = NULL;
+		s->mon_leg = MON_OFF;
+		leg = MON_OFF;
+	}
+	else {
+		if (monitor_owner(m) != s)
+			monitor_set_owner(m, s);
+		s->mon = m;
+		s->mon_leg = leg;
+	}
+	evbus_emit(s->bus, "monitor", s->ua, s->callid,
+		   EVB("on", s->mon != NULL), EVS("leg", mon_leg_name(leg)),
+		   EVI("latency_ms", monitor_latency_ms(s->mon)),
+		   EVI("rate", monitor_device_rate(s->mon)),
+		   EVI("underruns", underruns), EVI("dropped_ms", dropped_ms),
+		   EV_END);
+}
+
+bool stream_monitored(const struct stream *s)
+{
+	return s->mon != NULL;
 }
 
 void stream_counters(const struct stream *s, struct stream_counters *c)

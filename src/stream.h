@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "rtpstats.h"
 #include "dtmf.h"
+#include "monitor.h"
 #include "sdpneg.h"
 
 struct stream;
@@ -77,6 +78,11 @@ void stream_record(struct stream *s, struct recording *rec, const char *mode);
 bool stream_record_stop(struct stream *s, const char *reason);
 /* The writer failed recording ID: stop it if it is ours. */
 bool stream_record_failed(struct stream *s, unsigned id);
+
+/* Let the operator hear LEG of this stream on M (MON_OFF or NULL: stop).
+ * Emits `monitor`.  The caller makes sure one stream at a time has M. */
+void stream_monitor(struct stream *s, struct monitor *m, enum mon_leg leg);
+bool stream_monitored(const struct stream *s);
 
 void stream_counters(const struct stream *s, struct stream_counters *c);
 /* Emit rtp.stats now. */
