@@ -339,13 +339,6 @@ struct stream *monitor_owner(const struct monitor *m)
 	return m ? m->owner : NULL;
 }
 
-static int16_t sat_add(int16_t a, int16_t b)
-{
-	int32_t s = (int32_t)a + b;
-
-	return (int16_t)(s > 32767 ? 32767 : s < -32768 ? -32768 : s);
-}
-
 /* Resample with libsamplerate's streaming API, keeping its state from
  * frame to frame so there are no clicks at frame edges. */
 static size_t resample(struct monitor *m, const int16_t *in, size_t n,
@@ -390,7 +383,7 @@ void monitor_put(struct monitor *m, enum mon_leg leg, const int16_t *rx,
 		int16_t r = rx ? rx[i] : 0, t = tx ? tx[i] : 0;
 
 		mix[i] = leg == MON_RX ? r : leg == MON_TX ? t :
-			sat_add(r, t);
+			pcm_add_sat(r, t);
 	}
 
 	if (srate == m->dev_rate) {

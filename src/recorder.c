@@ -902,14 +902,6 @@ int recording_open(struct recording **rp, struct recwriter *w,
 	return 0;
 }
 
-static int16_t mix(int16_t a, int16_t b)
-{
-	int32_t v = (int32_t)a + b;
-
-	return v > INT16_MAX ? INT16_MAX : v < INT16_MIN ? INT16_MIN :
-		(int16_t)v;
-}
-
 static void ring_fill(struct ring *rg, enum rec_mode mode, size_t head,
 		      const int16_t *rx, const int16_t *tx, size_t n)
 {
@@ -929,7 +921,7 @@ static void ring_fill(struct ring *rg, enum rec_mode mode, size_t head,
 			break;
 
 		case REC_MIXED:
-			rg->buf[0][pos] = mix(a, b);
+			rg->buf[0][pos] = pcm_add_sat(a, b);
 			break;
 
 		case REC_SEPARATE:

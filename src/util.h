@@ -1,4 +1,5 @@
-/* Small helpers shared by the engine: clocks and durations. */
+/* Small helpers shared by the engine: clocks, durations, strings and
+ * sample arithmetic. */
 #ifndef SIPFLOW_UTIL_H
 #define SIPFLOW_UTIL_H
 
@@ -14,6 +15,16 @@ int duration_parse(uint64_t *ms, const char *s);
 /* The same, but the unit is required: "486" is not a duration here.
  * Used where a bare number means something else (expect's CODE). */
 int duration_parse_unit(uint64_t *ms, const char *s);
+
+/* A + B clamped to 16 bits: how two audio sides are mixed (recorder's
+ * mixed mode, the monitor's "both") without wrapping around. */
+static inline int16_t pcm_add_sat(int16_t a, int16_t b)
+{
+	int32_t v = (int32_t)a + b;
+
+	return (int16_t)(v > INT16_MAX ? INT16_MAX :
+			 v < INT16_MIN ? INT16_MIN : v);
+}
 
 /* Copy at most size-1 bytes and always terminate. */
 void str_copy(char *dst, size_t size, const char *src);
