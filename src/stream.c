@@ -108,15 +108,15 @@ static void next_audio(struct stream *s, int16_t *pcm, uint32_t n)
 	(void)player_read(&s->player, pcm, n);
 }
 
+/* Send the LEN bytes of payload already written after the RTP header
+ * room in txmb. */
 static void send_packet(struct stream *s, int pt, bool marker, uint32_t ts,
-			const uint8_t *payload, size_t len)
+			size_t len)
 {
 	int err;
 
 	s->txmb->pos = RTP_HDR;
-	s->txmb->end = RTP_HDR;
-	(void)mbuf_write_mem(s->txmb, payload, len);
-	s->txmb->pos = RTP_HDR;
+	s->txmb->end = RTP_HDR + len;
 
 	err = rtp_send(s->rtp, &s->mc.raddr, false, marker || s->marker,
 		       (uint8_t)pt, ts, s->txmb);
@@ -144,7 +144,7 @@ static void emit_dtmf_tx(struct stream *s, const struct dtmf_digit *d)
 static bool send_frame(struct stream *s, int16_t *pcm, uint32_t n,
 		       bool sending)
 {
-	uint8_t payload[MAX_SAMPLES * 2];
+	uint8_t *payload = s->txmb->buf + RTP_HDR;
 	struct dtmf_frame f;
 	enum dtmf_out out;
 	size_t len;
@@ -159,14 +159,17 @@ static bool send_frame(struct stream *s, int16_t *pcm, uint32_t n,
 		return false;
 
 	if (out == DTMF_OUT_EVENT) {
-		if (s->mc.telev_pt >= 0)
+		if (s->mc.telev_pt >= 0) {
+			memcpy(payload, f.payload, sizeof(f.payload));
 			send_packet(s, s->mc.telev_pt, f.marker, f.ts,
-				    f.payload, sizeof(f.payload));
+				    sizeof(f.payload));
+		}
 		return false;
 	}
 
+	/* encoded straight into the packet buffer, as before DTMF */
 	len = s->mc.codec->encode(payload, pcm, n);
-	send_packet(s, s->mc.pt, false, s->ts, payload, len);
+	send_packet(s, s->mc.pt, false, s->ts, len);
 	return true;
 }
 
