@@ -225,34 +225,44 @@ static int exec_dtmf(struct cmd_ctx *ctx, const char *args)
 				ctx->err, ctx->errsz) : ENOENT;
 }
 
-static int check_monitor(const char *args, char *err, size_t errsz,
-			 size_t *col)
+/* "[rx|tx|both|off]": *LEG is -1 (toggle) without an argument. */
+static int parse_monitor(const char *args, int *leg, char *err,
+			 size_t errsz, size_t *col)
 {
-	enum mon_leg leg;
+	enum mon_leg l;
 
 	*col = 0;
-	if (*args && mon_leg_parse(&leg, args)) {
+	*leg = -1;
+	if (!*args)
+		return 0;
+	if (mon_leg_parse(&l, args)) {
 		re_snprintf(err, errsz, "'%s' is not rx, tx, both or off",
 			    args);
 		return EINVAL;
 	}
+	*leg = (int)l;
 	return 0;
+}
+
+static int check_monitor(const char *args, char *err, size_t errsz,
+			 size_t *col)
+{
+	int leg;
+
+	return parse_monitor(args, &leg, err, errsz, col);
 }
 
 static int exec_monitor(struct cmd_ctx *ctx, const char *args)
 {
 	struct call *call;
-	enum mon_leg leg = MON_OFF;
 	size_t col;
-	int e = check_monitor(args, ctx->err, ctx->errsz, &col);
+	int leg, e;
 
+	e = parse_monitor(args, &leg, ctx->err, ctx->errsz, &col);
 	if (e)
 		return e;
-	if (*args)
-		(void)mon_leg_parse(&leg, args);
 	call = current_call(ctx);
-	return call ? call_monitor(call, *args ? (int)leg : -1, ctx->err,
-				   ctx->errsz) : ENOENT;
+	return call ? call_monitor(call, leg, ctx->err, ctx->errsz) : ENOENT;
 }
 
 static int check_wait(const char *args, char *err, size_t errsz,

@@ -121,4 +121,9 @@ HOME="$SCRATCH/home" run_sipflow named -c "$SCRATCH/conf" -s "$SCRATCH/flow3" --
 expect_rc 0
 expect_count "$EV" '.ev=="error" and .what=="monitor" and (.detail|test("nosuchcard"))' 1 \
 	"the unknown device is named"
+# A leg that is not one is a load error naming the line and column.
+printf 'alice: call bob\nalice: monitor loud\n' >"$SCRATCH/bad"
+run_sipflow bad -c "$SCRATCH/conf" -s "$SCRATCH/bad"
+expect_rc 2
+grep -q "bad:2:16: 'loud' is not rx, tx, both or off" "$ERR" || fail "bad leg: $(cat "$ERR")"
 echo ok
