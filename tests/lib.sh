@@ -102,6 +102,26 @@ expect_rc() {
 	fi
 }
 
+# peak_hz FILE [SOX EFFECT...]: the strongest frequency above 100 Hz, in Hz.
+peak_hz() {
+	_f=$1
+	shift
+	sox "$_f" -n "$@" stat -freq 2>&1 |
+		awk 'NF==2 && $1+0>100 {if ($2>m) {m=$2; f=$1}} END {printf "%d", f}'
+}
+
+# band_rms FILE LOW-HIGH [SOX EFFECT...]: RMS amplitude in that band (Hz),
+# after the effects (e.g. trim START LEN).
+band_rms() {
+	_f=$1
+	_band=$2
+	shift 2
+	sox "$_f" -n "$@" sinc "$_band" stat 2>&1 | awk '/^RMS +amplitude/ {print $3}'
+}
+
+# near HZ WANT: HZ is within 10 Hz of WANT.
+near() { [ "$1" -ge $(($2 - 10)) ] && [ "$1" -le $(($2 + 10)) ]; }
+
 # states FILE UA: the call.state sequence of UA, space separated.
 states() {
 	jq -r "select(.ev==\"call.state\" and .ua==\"$2\") | .state" "$1" |

@@ -81,9 +81,9 @@ echo "device latency $lat ms, dropped $drop ms"
 [ "$drop" -eq 0 ] || fail "$drop ms of audio dropped on a device that keeps up"
 sox -t raw -r 48000 -e signed -b 16 -c 1 "$SCRATCH/out.raw" -r 8000 "$SCRATCH/out.wav"
 
-band() { sox "$SCRATCH/out.wav" -n trim "$1" "$2" sinc "$3" stat 2>&1 | awk '/RMS +amplitude/ {print $3}'; }
 check() { # WINDOW_START LEN WHAT WANT440 WANT660
-	a=$(band "$1" "$2" 400-480); b=$(band "$1" "$2" 620-700)
+	a=$(band_rms "$SCRATCH/out.wav" 400-480 trim "$1" "$2")
+	b=$(band_rms "$SCRATCH/out.wav" 620-700 trim "$1" "$2")
 	echo "$3 ($1 s +$2): 440 Hz band $a, 660 Hz band $b"
 	[ "$(echo "($a > 0.05) == $4 && ($b > 0.05) == $5" | bc -l)" = 1 ] ||
 		fail "$3: 440 Hz band $a, 660 Hz band $b"

@@ -52,16 +52,15 @@ len=$(soxi -D "$SCRATCH/left.wav")
 echo "received prompt: $len s"
 [ "$(echo "$len > 1.96 && $len < 2.04" | bc -l)" = 1 ] || fail "received prompt lasts $len s, not 2 s (± one packet)"
 
-peak() { sox "$1" -n trim "$2" "$3" stat -freq 2>&1 | awk 'NF==2 && $1+0>100 {if ($2>m) {m=$2; f=$1}} END {printf "%d", f}'; }
-f1=$(peak "$SCRATCH/left.wav" 0.1 0.8)
-f2=$(peak "$SCRATCH/left.wav" 1.1 0.8)
+f1=$(peak_hz "$SCRATCH/left.wav" trim 0.1 0.8)
+f2=$(peak_hz "$SCRATCH/left.wav" trim 1.1 0.8)
 echo "first second ${f1} Hz, second ${f2} Hz"
 [ "$f1" -ge 490 ] && [ "$f1" -le 510 ] || fail "first second at $f1 Hz, not 500"
 [ "$f2" -ge 1480 ] && [ "$f2" -le 1520 ] || fail "second second at $f2 Hz, not 1500"
 
 # Right (what bob sent) is bob's own 660 Hz tone.
 sox "$rec" "$SCRATCH/right.wav" remix 2
-f3=$(peak "$SCRATCH/right.wav" 1 1)
+f3=$(peak_hz "$SCRATCH/right.wav" trim 1 1)
 [ "$f3" -ge 650 ] && [ "$f3" -le 670 ] || fail "right channel at $f3 Hz, not bob's 660"
 
 # stop: a long prompt, found by name in sounds/, ends when told.

@@ -49,27 +49,25 @@ case "$stereo" in "$SCRATCH/rec/bob_sip_.._.._evil_a"*_in.wav) ;; *) fail "stere
 [ "$mixed" != "$stereo" ] || fail "two recordings share $mixed"
 case "$mixed" in *_in-2.wav) ;; *) fail "the second name is not made unique: $mixed" ;; esac
 
-peak() { sox "$1" -n remix "$2" stat -freq 2>&1 | awk 'NF==2 && $1+0>100 {if ($2>m) {m=$2; f=$1}} END {printf "%d", f}'; }
-near() { [ "$1" -ge $(($2 - 10)) ] && [ "$1" -le $(($2 + 10)) ]; }
 
 [ "$(soxi -c "$stereo")" = 2 ] || fail "stereo has $(soxi -c "$stereo") channels"
-l=$(peak "$stereo" 1); r=$(peak "$stereo" 2)
+l=$(peak_hz "$stereo" remix 1); r=$(peak_hz "$stereo" remix 2)
 echo "bob stereo: left $l Hz, right $r Hz"
 near "$l" 440 || fail "bob's left (received) is $l Hz, not alice's 440"
 near "$r" 660 || fail "bob's right (sent) is $r Hz, not bob's 660"
 
 [ "$(soxi -c "$mixed")" = 1 ] || fail "mixed has $(soxi -c "$mixed") channels"
 # Both tones in one channel: each band carries real power.
-m440=$(sox "$mixed" -n sinc 400-480 stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
-m660=$(sox "$mixed" -n sinc 620-700 stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
+m440=$(band_rms "$mixed" 400-480)
+m660=$(band_rms "$mixed" 620-700)
 echo "mixed: RMS 440 band $m440, 660 band $m660"
 [ "$(echo "$m440 > 0.1 && $m660 > 0.1" | bc -l)" = 1 ] || fail "mixed lacks a side"
 
 rxf=$(path '.ev=="rec.start" and .ua=="alice" and (.path|test("-rx"))')
 txf=$(path '.ev=="rec.start" and .ua=="alice" and (.path|test("-tx"))')
 [ -f "$rxf" ] && [ -f "$txf" ] || fail "separate files missing: '$rxf' '$txf'"
-near "$(peak "$rxf" 1)" 660 || fail "alice -rx is not bob's 660 Hz"
-near "$(peak "$txf" 1)" 440 || fail "alice -tx is not alice's 440 Hz"
+near "$(peak_hz "$rxf")" 660 || fail "alice -rx is not bob's 660 Hz"
+near "$(peak_hz "$txf")" 440 || fail "alice -tx is not alice's 440 Hz"
 
 # Seconds in rec.stop match the file.
 secs=$(last_field "$EV" '.ev=="rec.stop" and .ua=="bob" and .reason=="stopped"' seconds)

@@ -119,16 +119,8 @@ sox "$rec" early.wav remix 1 trim 0 "$off"
 len=$(soxi -D early.wav)
 is "$len" ">=" 1.4 || fail "recording holds only $len s before the answer"
 
-# peak FILE [EFFECT...]: the strongest frequency above 100 Hz, in Hz
-peak() {
-	_f=$1
-	shift
-	sox "$_f" -n "$@" stat -freq 2>&1 |
-		awk 'NF==2 && $1+0>100 {if ($2>m) {m=$2; f=$1}} END {printf "%d", f}'
-}
-near() { [ "$1" -ge $(($2 - 10)) ] && [ "$1" -le $(($2 + 10)) ]; }
 
-f_first=$(peak early.wav trim 0 1.5)
+f_first=$(peak_hz early.wav trim 0 1.5)
 echo "left channel, first 1.5 s (all before the answer): peak ${f_first} Hz"
 near "$f_first" 1000 || fail "left (received) channel peaks at ${f_first:-?} Hz in the first 1.5 s, not sipp's 1000 Hz"
 
@@ -141,11 +133,11 @@ echo "tone starts ${onset} s into the recording, fills ${tone:-0} of the $len s 
 is "$onset" "<" 0.5 || fail "the tone starts ${onset} s into the recording, not at the 183"
 is "${tone:-0}" ">=" "$(awk -v a="$len" 'BEGIN { print a - 0.5 }')" ||
 	fail "only ${tone:-0} s of the $len s before the answer hold sound"
-rms=$(sox early.wav -n sinc 950-1050 stat 2>&1 | awk '/^RMS +amplitude/ {print $3}')
+rms=$(band_rms early.wav 950-1050)
 is "${rms:-0}" ">" 0.25 || fail "1000 Hz band RMS before the answer is ${rms:-0} (a 0.5 tone gives ~0.35)"
 
 # Right = what alice sent: her own 440 Hz, so left really is the received side.
-f_right=$(peak "$rec" remix 2)
+f_right=$(peak_hz "$rec" remix 2)
 near "$f_right" 440 || fail "right (sent) channel peaks at ${f_right:-?} Hz, not alice's 440"
 
 echo "PASS: early media recorded before the answer (1000 Hz from ${onset} s, answer at ${off} s)"
