@@ -15,3 +15,8 @@ for n in ${CALLS:-100 1000 2000}; do
 		i=$((i + 1))
 	done
 done
+
+# The console's redraw with 50 instances and 500 calls (bench_ui.c).
+ui=${BENCH_UI:-$here/bench_ui}
+[ -x "$ui" ] || ui=./bench/bench_ui
+"$ui"

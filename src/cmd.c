@@ -13,7 +13,8 @@
 
 static struct call *current_call(struct cmd_ctx *ctx)
 {
-	struct call *call = instance_current_call(ctx->inst);
+	struct call *call = ctx->call ? ctx->call :
+		instance_current_call(ctx->inst);
 
 	if (!call)
 		re_snprintf(ctx->err, ctx->errsz, "%s has no call",
@@ -351,7 +352,14 @@ const struct cmd *cmd_find(const char *verb)
 int cmd_exec(struct app *app, struct instance *inst, const struct cmd *cmd,
 	     const char *args, char *err, size_t errsz)
 {
-	struct cmd_ctx ctx = {app, inst, err, errsz};
+	return cmd_exec_call(app, inst, NULL, cmd, args, err, errsz);
+}
+
+int cmd_exec_call(struct app *app, struct instance *inst, struct call *call,
+		  const struct cmd *cmd, const char *args, char *err,
+		  size_t errsz)
+{
+	struct cmd_ctx ctx = {app, inst, call, err, errsz};
 
 	if (!cmd->exec) {
 		re_snprintf(err, errsz, "'%s' only works in a scenario",

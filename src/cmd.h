@@ -8,6 +8,7 @@
 
 struct app;
 struct instance;
+struct call;
 
 enum cmd_target {
 	CMD_INSTANCE,   /* acts on an instance (e.g. call) */
@@ -18,6 +19,7 @@ enum cmd_target {
 struct cmd_ctx {
 	struct app *app;
 	struct instance *inst;
+	struct call *call;       /* the call to act on; NULL: the current */
 	char *err;
 	size_t errsz;
 };
@@ -41,5 +43,10 @@ const struct cmd *cmd_table(size_t *n);
 /* Run VERB ARGS for INST: what the console prompt and scenarios share. */
 int cmd_exec(struct app *app, struct instance *inst, const struct cmd *cmd,
 	     const char *args, char *err, size_t errsz);
+/* The same on a given CALL of INST (the console's selected call); NULL
+ * means the instance's current call. */
+int cmd_exec_call(struct app *app, struct instance *inst, struct call *call,
+		  const struct cmd *cmd, const char *args, char *err,
+		  size_t errsz);
 
 #endif

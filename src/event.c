@@ -5,7 +5,7 @@
 #include "util.h"
 
 static const struct event_type types[] = {
-	{"ua.ready",       "addr aor", "an instance is listening"},
+	{"ua.ready",       "addr aor source", "an instance is listening"},
 	{"reg.state",      "state code", "registration state changed"},
 	{"call.state",     "state dir peer sip_callid code reason by",
 	 "a call changed state"},
@@ -236,6 +236,32 @@ bool event_int(const struct event *ev, const char *key, int64_t *v)
 		return false;
 	*v = e->u.integer;
 	return true;
+}
+
+bool event_dbl(const struct event *ev, const char *key, double *v)
+{
+	const struct odict_entry *e;
+
+	if (!ev || !v)
+		return false;
+	e = odict_lookup(ev->fields, key);
+	if (!e)
+		return false;
+	if (e->type == ODICT_DOUBLE)
+		*v = e->u.dbl;
+	else if (e->type == ODICT_INT)
+		*v = (double)e->u.integer;
+	else
+		return false;
+	return true;
+}
+
+bool event_bool(const struct event *ev, const char *key)
+{
+	const struct odict_entry *e;
+
+	e = ev ? odict_lookup(ev->fields, key) : NULL;
+	return e && e->type == ODICT_BOOL && e->u.boolean;
 }
 
 static int print_str(struct re_printf *pf, const char *s)

@@ -63,6 +63,10 @@ const struct event_type *event_type_find(const char *name);
 /* Convenience accessors for subscribers. */
 const char *event_str(const struct event *ev, const char *key);
 bool event_int(const struct event *ev, const char *key, int64_t *v);
+/* A number field (double or integer). */
+bool event_dbl(const struct event *ev, const char *key, double *v);
+/* A boolean field; false when absent. */
+bool event_bool(const struct event *ev, const char *key);
 
 /* Write EV as one JSON object on one line (no newline). */
 int event_print_json(struct re_printf *pf, const struct event *ev);

@@ -205,12 +205,14 @@ int instance_alloc(struct instance **ip, struct app *app,
 		goto out;
 
 	{
-		char addr[80];
+		char addr[80], source[280];
 
 		re_snprintf(addr, sizeof(addr), "%J/%s", &inst->laddr,
 			    sip_transp_name(cfg->transport));
+		source_spec_print(source, sizeof(source), &cfg->source);
 		evbus_emit(app->bus, "ua.ready", inst->name, NULL,
-			   EVS("addr", addr), EVS("aor", inst->aor), EV_END);
+			   EVS("addr", addr), EVS("aor", inst->aor),
+			   EVS("source", source), EV_END);
 	}
 
  out:
@@ -228,6 +230,18 @@ struct call *instance_current_call(const struct instance *inst)
 	for (le = inst ? inst->calls.tail : NULL; le; le = le->prev) {
 		struct call *call = le->data;
 		if (call_state(call) != CALL_TERMINATED)
+			return call;
+	}
+	return NULL;
+}
+
+struct call *instance_call(const struct instance *inst, const char *id)
+{
+	struct le *le;
+
+	for (le = inst && id ? inst->calls.tail : NULL; le; le = le->prev) {
+		struct call *call = le->data;
+		if (!strcmp(call_id(call), id))
 			return call;
 	}
 	return NULL;

@@ -37,6 +37,8 @@ int  instance_alloc(struct instance **ip, struct app *app,
 		    struct inst_conf *cfg, char *err, size_t errsz);
 /* The call commands act on: the newest call not yet terminated. */
 struct call *instance_current_call(const struct instance *inst);
+/* The call with short id ID ("c3"), or NULL. */
+struct call *instance_call(const struct instance *inst, const char *id);
 /* Hang up all calls, let their BYE/CANCEL transactions finish, then
  * report to app_instance_closed(). */
 void instance_close(struct instance *inst);

@@ -8,10 +8,12 @@
 #include "app.h"
 #include "conf.h"
 #include "event.h"
+#include "keys.h"
 #include "log.h"
 #include "monitor.h"
 #include "runner.h"
 #include "scenario.h"
+#include "tui.h"
 #include "util.h"
 
 struct options {
@@ -33,7 +35,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: sipflow [-c FILE] [-s FILE] [-H] [-e FILE] [-r DIR] [-l FILE]\n"
 "               [-p PORT] [--audio-device NAME] [-V] [-h]\n"
-"       sipflow --list-audio-devices\n"
+"       sipflow --list-audio-devices | --keys\n"
 "  -c, --config FILE     instances and settings (sipflow.conf(5)); without\n"
 "                        it two instances, alice (1001) and bob (1002)\n"
 "  -s, --scenario FILE   run a call flow (sipflow-scenario(5))\n"
@@ -45,6 +47,7 @@ static void usage(FILE *f)
 "      --audio-device NAME  where `monitor` plays (default: the default\n"
 "                        output; see --list-audio-devices)\n"
 "      --list-audio-devices  print the audio output devices and exit\n"
+"      --keys            print the console's keys and exit\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
 "Exit status: 0 success, 1 a scenario step failed, 2 usage or\n"
@@ -63,6 +66,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{"port-base",  required_argument, NULL, 'p'},
 		{"audio-device", required_argument, NULL, 'A'},
 		{"list-audio-devices", no_argument, NULL, 'L'},
+		{"keys",       no_argument,       NULL, 'K'},
+		{"keys-man",   no_argument,       NULL, 'M'},
 		{"version",    no_argument,       NULL, 'V'},
 		{"help",       no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -85,6 +90,10 @@ static int parse_args(struct options *o, int argc, char **argv)
 		case 'L':
 			exit(monitor_list_devices(stdout) ? EXIT_RUNTIME :
 			     EXIT_OK);
+		case 'K':
+		case 'M':
+			keys_print(stdout, c == 'M');
+			exit(EXIT_OK);
 		case 'p': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -143,6 +152,7 @@ int main(int argc, char **argv)
 	struct scenario *scn = NULL;
 	struct runner *runner = NULL;
 	struct evlog *out = NULL, *file_log = NULL;
+	struct tui *tui = NULL;
 	FILE *events = NULL;
 	char err[512] = "";
 	int rc, e;
@@ -214,14 +224,29 @@ int main(int argc, char **argv)
 	}
 	the_app->audio_device = opt.audio_device;
 
-	if (!opt.headless)
-		log_warn("the console is not available in this build yet; "
-			 "running headless");
-
 	/* Subscribers first, so ua.ready reaches them. */
 	if (events)
 		(void)evlog_alloc(&file_log, the_app->bus, events);
-	(void)evlog_alloc(&out, the_app->bus, stdout);
+	if (opt.headless) {
+		(void)evlog_alloc(&out, the_app->bus, stdout);
+	}
+	else {
+		char replay[300];
+
+		/* What `:save` puts in its replay hint. */
+		re_snprintf(replay, sizeof(replay), "%s%s%s%d",
+			    opt.config ? " -c " : "",
+			    opt.config ? opt.config : "", " -p ",
+			    opt.port_base ? opt.port_base : conf->port_base);
+		e = tui_alloc(&tui, the_app, replay);
+		if (e) {
+			log_error(e == ENOTTY ? "the console needs a terminal;"
+				  " use -H to run headless" :
+				  "cannot start the console: %m", e);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
 
 	e = app_start(the_app, err, sizeof(err));
 	if (e) {
@@ -244,6 +269,8 @@ int main(int argc, char **argv)
 	rc = the_app->exit_code;
 
  out:
+	/* The terminal first, so what follows is readable. */
+	tui = mem_deref(tui);
 	the_runner = NULL;
 	mem_deref(runner);
 	mem_deref(scn);

@@ -16,6 +16,22 @@
 #define M_PI 3.14159265358979323846
 #endif
 
+void source_spec_print(char *buf, size_t sz, const struct source_spec *spec)
+{
+	switch (spec->kind) {
+
+	case SOURCE_TONE:
+		(void)re_snprintf(buf, sz, "tone:%u", spec->hz);
+		break;
+	case SOURCE_FILE:
+		(void)re_snprintf(buf, sz, "file:%s", spec->path);
+		break;
+	default:
+		(void)re_snprintf(buf, sz, "silence");
+		break;
+	}
+}
+
 int source_spec_parse(struct source_spec *spec, const char *str)
 {
 	char *end;

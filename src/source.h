@@ -18,6 +18,8 @@ struct source_spec {
 
 /* Parse "silence", "tone:440" or "file:PATH".  EINVAL on bad input. */
 int source_spec_parse(struct source_spec *spec, const char *str);
+/* The spec as the config writes it ("tone:440"). */
+void source_spec_print(char *buf, size_t sz, const struct source_spec *spec);
 
 /* Mono 16-bit PCM at a fixed rate. */
 struct clip {
