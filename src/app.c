@@ -237,6 +237,14 @@ void app_stop(struct app *app, int code)
 		re_cancel();
 }
 
+void app_quit(struct app *app)
+{
+	if (app->quit_h && !app->stopping)
+		app->quit_h(app, app->quit_arg);
+	else
+		app_stop(app, app->stopping ? app->exit_code : EXIT_OK);
+}
+
 void app_error(struct app *app, const char *ua, const char *call,
 	       const char *what, const char *fmt, ...)
 {

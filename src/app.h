@@ -38,6 +38,10 @@ struct app {
 	bool stopping;
 	int exit_code;
 	unsigned closing;         /* instances still finishing transactions */
+	/* What quitting means (the console's q): set while a scenario runs,
+	 * which then fails as interrupted; NULL stops with exit 0. */
+	void (*quit_h)(struct app *app, void *arg);
+	void *quit_arg;
 };
 
 /* Allow as many sockets as the system lets us (two per RTP stream), and
@@ -54,6 +58,8 @@ int  app_resolve_target(const struct app *app, const char *target,
 /* Hang up every call, let transactions finish (bounded), then leave
  * re_main with CODE.  A second call forces the exit. */
 void app_stop(struct app *app, int code);
+/* The operator quits: quit_h if set, else app_stop(app, EXIT_OK). */
+void app_quit(struct app *app);
 /* An instance finished closing (instance.c). */
 void app_instance_closed(struct app *app);
 /* Report a problem as an `error` event and a log line. */

@@ -57,6 +57,9 @@ void evbus_emit(struct evbus *bus, const char *type, const char *ua,
 		const char *call, ...);
 bool evbus_has_subscribers(const struct evbus *bus);
 double evbus_time(const struct evbus *bus);
+/* Stop the clock at T seconds (T < 0: run it again).  For tests of what
+ * subscribers make of time: one-way audio, lingering calls, waits. */
+void evbus_set_time(struct evbus *bus, double t);
 
 const struct event_type *event_type_find(const char *name);
 

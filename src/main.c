@@ -145,6 +145,15 @@ static void signal_handler(int sig)
 	app_stop(the_app, the_app->stopping ? the_app->exit_code : EXIT_OK);
 }
 
+/* Quitting the console before the scenario ended: it did not pass. */
+static void quit_scenario(struct app *app, void *arg)
+{
+	(void)arg;
+	runner_abort(the_runner, "the operator quit");
+	if (!app->stopping)    /* it had already run to the end */
+		app_stop(app, EXIT_OK);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt;
@@ -240,9 +249,15 @@ int main(int argc, char **argv)
 			    opt.port_base ? opt.port_base : conf->port_base);
 		e = tui_alloc(&tui, the_app, replay);
 		if (e) {
-			log_error(e == ENOTTY ? "the console needs a terminal;"
-				  " use -H to run headless" :
-				  "cannot start the console: %m", e);
+			if (e == ENOTTY)
+				log_error("the console needs a terminal; use -H "
+					  "to run headless");
+			else if (e == ENOEXEC)
+				log_error("the console does not know terminal "
+					  "type '%s'; set TERM or use -H",
+					  getenv("TERM") ? getenv("TERM") : "");
+			else
+				log_error("cannot start the console: %m", e);
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -258,6 +273,7 @@ int main(int argc, char **argv)
 	if (scn) {
 		e = runner_start(&runner, the_app, scn);
 		the_runner = runner;
+		the_app->quit_h = quit_scenario;
 		if (e) {
 			log_error("scenario: %s", strerror(e));
 			rc = EXIT_RUNTIME;

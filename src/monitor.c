@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,14 +59,17 @@ const char *mon_leg_name(enum mon_leg leg)
 	return (size_t)leg < ARRAY_SIZE(leg_names) ? leg_names[leg] : "?";
 }
 
-/* PortAudio probes ALSA and JACK loudly on stderr.  While stderr is a
- * terminal (or ALWAYS), send that chatter to /dev/null; a log file (-l)
- * keeps it. */
+/* PortAudio probes ALSA and JACK loudly on stderr: send that chatter to
+ * /dev/null, unless stderr is a log file (-l) and not ALWAYS. */
 static int quiet_begin(bool always)
 {
 	int saved, null;
 
-	if (!always && !isatty(STDERR_FILENO))
+	struct stat st;
+
+	/* A terminal, or the pipe the console reads onto its message line,
+	 * gets none of it. */
+	if (!always && fstat(STDERR_FILENO, &st) == 0 && S_ISREG(st.st_mode))
 		return -1;
 	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (null < 0)

@@ -172,8 +172,8 @@ void keys_status(char *buf, size_t sz, const struct ui_view *v,
 		return;
 	}
 
-	buf[0] = ' ';
-	buf[1] = '\0';
+	/* Help first: a narrow terminal cuts the line at the right. */
+	str_copy(buf, sz, " ? help  ");
 	c = target_call(v, m);
 	if (c)
 		call_keys(buf, sz, c);
@@ -183,8 +183,10 @@ void keys_status(char *buf, size_t sz, const struct ui_view *v,
 	n = strlen(buf);
 	if (from[0])
 		(void)re_snprintf(buf + n, sz - n, "c call from %s  ", from);
+	else
+		str_copy(buf + n, sz - n, "");
 	n = strlen(buf);
-	(void)re_snprintf(buf + n, sz - n, "%s: cmd  ? help  q quit",
+	(void)re_snprintf(buf + n, sz - n, "%s: cmd  q quit",
 			  v->focus == PANE_CALLS && c ?
 			  (v->detail ? "Enter close  " : "Enter detail  ") :
 			  v->focus == PANE_DETAIL ? "</> view  " : "");

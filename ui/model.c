@@ -154,6 +154,7 @@ void ui_model_message(struct ui_model *m, bool error, const char *fmt, ...)
 	va_end(ap);
 	m->msg_error = error;
 	m->msg_t = m->now;
+	++m->msg_seq;
 	m->dirty = true;
 }
 

@@ -103,6 +103,7 @@ struct ui_model {
 	char msg[256];         /* the message line: last error or note */
 	bool msg_error;
 	double msg_t;
+	unsigned msg_seq;      /* counts messages: did a command report one? */
 	bool dirty;            /* something changed since the last draw */
 };
 

@@ -158,6 +158,19 @@ static void write_expect(FILE *f, struct chain *ch, const char *what,
 	ch->last_t = t;
 }
 
+/* Verbs that act on a call before it is established. */
+static bool sets_up(const char *verb)
+{
+	static const char *const v[] = {"answer", "ring", "progress",
+					"reject"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		if (!strcmp(verb, v[i]))
+			return true;
+	}
+	return false;
+}
+
 static void write_action(FILE *f, struct chain *ch,
 			 const struct sess_action *a, struct sess_call *c)
 {
@@ -167,8 +180,9 @@ static void write_action(FILE *f, struct chain *ch,
 		write_expect(f, ch, "incoming", c->t_incoming);
 		c->seen_incoming = true;
 	}
+	/* Answering is what establishes the call: no expect before it. */
 	if (c && c->t_established > 0 && c->t_established <= a->t &&
-	    !c->seen_established) {
+	    !c->seen_established && !sets_up(a->verb)) {
 		write_expect(f, ch, "established", c->t_established);
 		c->seen_established = true;
 	}

@@ -111,7 +111,7 @@ static void stdin_closed(struct tui *t)
 	t->stdin_listening = false;
 	if (!t->quitting) {
 		t->quitting = true;
-		app_stop(t->app, EXIT_OK);
+		app_quit(t->app);
 	}
 }
 
@@ -206,8 +206,10 @@ static int start_curses(void)
 	utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	/* Escape sequences arrive together; a lone Esc is a key. */
 	set_escdelay(25);
-	if (!initscr())
-		return ENOTTY;
+	/* newterm, unlike initscr, returns instead of exiting on a
+	 * terminal type it does not know. */
+	if (!newterm(NULL, stdout, stdin))
+		return ENOEXEC;
 	raw();
 	noecho();
 	nonl();

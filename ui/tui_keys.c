@@ -116,6 +116,7 @@ static int run(struct tui *t, const char *inst_name, const char *callid,
 	struct instance *inst = app_instance(t->app, inst_name);
 	struct call *call = NULL;
 	char err[256] = "";
+	unsigned seq;
 	int e;
 
 	if (!cmd || !inst) {
@@ -133,6 +134,7 @@ static int run(struct tui *t, const char *inst_name, const char *callid,
 		}
 	}
 
+	seq = t->model->msg_seq;
 	e = cmd_exec_call(t->app, inst, call, cmd, args, err, sizeof(err));
 	if (e) {
 		ui_model_message(t->model, true, "%s: %s: %s", inst_name,
@@ -144,7 +146,10 @@ static int run(struct tui *t, const char *inst_name, const char *callid,
 			call_id(instance_current_call(inst));
 	session_action(t->session, evbus_time(t->app->bus), inst_name,
 		       cmd->target == CMD_CALL ? callid : NULL, verb, args);
-	ui_model_message(t->model, false, "%s%s%s: %s%s%s", inst_name,
+	/* A command can succeed and still report a problem (monitor without
+	 * an audio device): keep that on the message line. */
+	if (t->model->msg_seq == seq || !t->model->msg_error)
+		ui_model_message(t->model, false, "%s%s%s: %s%s%s", inst_name,
 			 cmd->target == CMD_CALL ? "/" : "",
 			 cmd->target == CMD_CALL ? callid : "", verb,
 			 args[0] ? " " : "", args);
@@ -236,7 +241,9 @@ static void command_key(struct tui *t, const struct cmd *cmd)
 		return;
 	}
 	if (!strcmp(cmd->verb, "record")) {
-		c = call[0] ? ui_model_call(t->model, call) : NULL;
+		c = ui_model_call(t->model, call[0] ? call :
+				  call_id(instance_current_call(
+					  app_instance(t->app, inst))));
 		(void)run(t, inst, call, "record", c && c->recording ?
 			  "stop" : "start");
 		return;
@@ -352,6 +359,8 @@ static void complete(struct tui *t)
 		size_t ncmd;
 		const struct cmd *tab = cmd_table(&ncmd);
 		static const char *const own[] = {"save", "quit", "help"};
+		char names[64][40];
+		size_t ni = 0;
 
 		for (size_t i = 0; i < ncmd; i++)
 			if (tab[i].target != CMD_FLOW)
@@ -359,8 +368,13 @@ static void complete(struct tui *t)
 		for (size_t i = 0; i < ARRAY_SIZE(own); i++)
 			cands[n++] = own[i];
 		for (le = list_head(&t->model->insts); le && n + 1 <
-			     ARRAY_SIZE(cands); le = le->next)
-			cands[n++] = ((struct ui_inst *)le->data)->name;
+			     ARRAY_SIZE(cands); le = le->next) {
+			re_snprintf(names[ni], sizeof(names[ni]), "%s:",
+				    ((struct ui_inst *)le->data)->name);
+			cands[n++] = names[ni];
+			if (++ni == ARRAY_SIZE(names))
+				break;
+		}
 		prompt_complete(&t->view, cands, n);
 		break;
 	}
@@ -452,7 +466,7 @@ static void quit_now(struct tui *t)
 		ui_model_message(t->model, false, "hanging up %u call%s...",
 				 t->model->nalive,
 				 t->model->nalive == 1 ? "" : "s");
-	app_stop(t->app, EXIT_OK);
+	app_quit(t->app);
 }
 
 static void begin_quit(struct tui *t)
