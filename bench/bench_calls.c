@@ -183,7 +183,7 @@ static int make_conf(struct conf **cp, uint16_t port)
 	fprintf(f, "[general]\nrtp_ports = 10000-59999\nrtp_timeout = 0\n"
 		"[a]\nuser = 1\nport = %u\nsource = tone:440\n"
 		"[b]\nuser = 2\nport = %u\nsource = tone:660\n"
-		"answer = auto\n", port, port + 1);
+		"answer = auto\n", port, port + 1U);
 	fclose(f);
 	e = conf_load(cp, path, err, sizeof(err));
 	if (e)

@@ -255,6 +255,7 @@ static void call_gone(struct ui_model *m, struct ui_call *c, double t)
 	if (!ui_call_alive(c))
 		return;
 	c->gone_t = t;
+	c->tx_pps = c->rx_pps = c->tx_kbps = c->rx_kbps = 0;
 	c->recording = false;
 	c->monitored = false;
 	c->playing = false;
@@ -566,6 +567,9 @@ void ui_model_event(const struct event *ev, void *arg)
 		return;
 	}
 	c = ev->call ? ui_model_call(m, ev->call) : NULL;
+	/* The offer of an outgoing call is sent before its first state. */
+	if (!c && ev->call && ev->ua && !strncmp(ev->type, "sdp.", 4))
+		c = call_new(m, ev);
 	if (c)
 		on_call_event(m, c, ev);
 	else

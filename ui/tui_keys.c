@@ -115,7 +115,7 @@ static int run(struct tui *t, const char *inst_name, const char *callid,
 	const struct cmd *cmd = cmd_find(verb);
 	struct instance *inst = app_instance(t->app, inst_name);
 	struct call *call = NULL;
-	char err[256] = "";
+	char err[256] = "", id[16];
 	unsigned seq;
 	int e;
 
@@ -133,6 +133,11 @@ static int run(struct tui *t, const char *inst_name, const char *callid,
 			return ENOENT;
 		}
 	}
+	/* Name the call now: a hangup takes it off the instance. */
+	if (cmd->target == CMD_CALL && !call)
+		call = instance_current_call(inst);
+	str_copy(id, sizeof(id), call ? call_id(call) : "");
+	callid = id;
 
 	seq = t->model->msg_seq;
 	e = cmd_exec_call(t->app, inst, call, cmd, args, err, sizeof(err));
@@ -141,9 +146,6 @@ static int run(struct tui *t, const char *inst_name, const char *callid,
 				 verb, err[0] ? err : strerror(e));
 		return e;
 	}
-	if (call || cmd->target == CMD_CALL)
-		callid = call ? call_id(call) :
-			call_id(instance_current_call(inst));
 	session_action(t->session, evbus_time(t->app->bus), inst_name,
 		       cmd->target == CMD_CALL ? callid : NULL, verb, args);
 	/* A command can succeed and still report a problem (monitor without
