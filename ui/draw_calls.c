@@ -385,7 +385,7 @@ static void flag_cells(const struct crow *r, const struct ui_call *c,
 	if (c->monitored)
 		flag(r, &x, end, D.g->mon, hl(HL_HIGH), c->mon_leg, 0);
 	if (c->playing)
-		flag(r, &x, end, D.g->play, 0, basename_of(c->play_file), 4);
+		flag(r, &x, end, D.g->play, 0, c->play_file, 4);
 }
 
 static void call_line(int y, const int w[K_N], const struct ui_call *c,

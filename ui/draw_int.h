@@ -105,8 +105,6 @@ void fmt_dur(char *b, size_t sz, double s);
 void fmt_count(char *b, size_t sz, uint64_t n);
 /* URI without "sip:" or "sips:". */
 const char *strip_scheme(const char *uri);
-/* The file name of PATH. */
-const char *basename_of(const char *path);
 
 /* ---- the panes, called by draw_screen() ---- */
 

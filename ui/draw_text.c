@@ -221,10 +221,3 @@ const char *strip_scheme(const char *uri)
 		return uri + 5;
 	return uri;
 }
-
-const char *basename_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}

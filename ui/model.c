@@ -398,11 +398,6 @@ static void on_stats(struct ui_call *c, const struct event *ev)
 	c->rx_bytes = rxb;
 	(void)event_int(ev, "lost", &c->lost);
 	(void)event_dbl(ev, "jitter_ms", &c->jitter_ms);
-	if (!c->stats_t) {
-		/* The first sample counts from the media start. */
-		c->tx_grew_t = tx ? ev->t : c->tx_grew_t;
-		c->rx_grew_t = rx ? ev->t : c->rx_grew_t;
-	}
 	c->stats_t = ev->t;
 }
 
@@ -460,7 +455,6 @@ static void on_rec(struct ui_call *c, const struct event *ev, bool start)
 	c->recording = start;
 	if (start) {
 		c->rec_t = ev->t;
-		str_copy(c->rec_path, sizeof(c->rec_path), path);
 		call_log(c, ev->t, false, "record %s (%s)", path,
 			 event_str(ev, "mode"));
 		return;

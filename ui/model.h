@@ -76,12 +76,11 @@ struct ui_call {
 
 	char dtmf_rx[UI_DIGITS + 1], dtmf_tx[UI_DIGITS + 1];
 	bool recording;
-	double rec_t;          /* when it started */
-	char rec_path[256];
+	double rec_t;          /* when it started (the path is in the log) */
 	bool monitored;
 	char mon_leg[8];
 	bool playing;
-	char play_file[128];
+	char play_file[128];   /* the file's base name */
 
 	char *sdp_local, *sdp_remote;  /* bodies (mem), or NULL */
 	struct list ladder;    /* struct ui_sipmsg, oldest first */

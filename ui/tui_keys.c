@@ -175,7 +175,6 @@ static void key_target(const struct tui *t, char *inst, size_t isz,
 		if (ui_call_alive(c))
 			str_copy(call, csz, c->id);
 	}
-	(void)csz;
 }
 
 static void offer_instances(struct tui *t, const char *except)
