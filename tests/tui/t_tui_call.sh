@@ -32,13 +32,7 @@ wait_screen '2 calls \(2 up\)'
 # The calls pane has alice's new call selected; move to bob's.
 send Tab
 wait_screen ' alice/c1 (calling|ringing): h cancel '
-n=0
-until status_line | grep -q ' bob/c2 incoming: a answer  h reject '; do
-	n=$((n + 1))
-	[ $n -le 3 ] || tfail "j never selected bob/c2"
-	send j
-	sleep 0.2
-done
+select_bob_call ' bob/c2 incoming: a answer  h reject '
 send a
 wait_screen '^bob/c2: answer$'
 wait_screen '^c1 +alice .* established [0-9]+s +PCMU '
@@ -117,9 +111,6 @@ wait_screen '0 calls \(0 up\)|2 calls \(0 up\)'
 
 # q with no call up leaves at once, and the terminal is given back.
 send q
-wait_exit
-[ "$RC" = 0 ] || tfail "sipflow exited $RC"
-[ "$(pane '#{alternate_on}')" = 0 ] || tfail "still on the alternate screen after q"
-check_log
+exit_clean q
 expect_count "$EV" '.ev=="rec.stop" and .ua=="bob"' 1 "the recording ends with the call"
 echo ok

@@ -130,8 +130,6 @@ done
 send q
 wait_screen '^2 calls are up: hang up and quit\? \(y/n\)$'
 send y
-wait_exit
-[ "$RC" = 0 ] || tfail "sipflow exited $RC"
-check_log
+exit_clean
 check_later
 echo ok

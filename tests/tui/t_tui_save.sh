@@ -31,13 +31,7 @@ wait_screen '^c2 +bob .* incoming '
 # The operator takes a moment before answering.
 sleep 1
 send Tab
-n=0
-until status_line | grep -q ' bob/c2 incoming: a answer '; do
-	n=$((n + 1))
-	[ $n -le 3 ] || tfail "j never selected bob/c2"
-	send j
-	sleep 0.2
-done
+select_bob_call ' bob/c2 incoming: a answer '
 send a
 wait_screen '^c1 +alice .* established '
 wait_screen '^c2 +bob .* established '
@@ -59,9 +53,7 @@ alive || tfail "sipflow died on a bad save path"
 colon "save $SCRATCH/session.flow"
 wait_screen "^saved 4 actions to $SCRATCH/session\\.flow\$"
 send q
-wait_exit
-[ "$RC" = 0 ] || tfail "sipflow exited $RC"
-check_log
+exit_clean
 LIVE=$EV
 FLOW="$SCRATCH/session.flow"
 echo "--- saved:"
@@ -145,9 +137,7 @@ soon '^alice/c1: hangup$'
 colon "save $SCRATCH/short.flow"
 wait_screen '^saved 3 actions to '
 send q
-wait_exit
-[ "$RC" = 0 ] || tfail "sipflow exited $RC"
-check_log
+exit_clean
 echo "--- saved:"
 cat "$SCRATCH/short.flow"
 got=$(grep '^alice: ' "$SCRATCH/short.flow" | grep -v ': wait ' | tr '\n' '|')

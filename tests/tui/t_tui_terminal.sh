@@ -117,11 +117,8 @@ wait_screen '4 calls \(4 up\)'
 send q
 wait_screen 'hang up and quit\? \(y/n\)$'
 send y
-wait_exit
-[ "$RC" = 0 ] || tfail "q y: sipflow exited $RC"
-[ "$(pane '#{alternate_on}')" = 0 ] || tfail "q y: still on the alternate screen"
+exit_clean "q y"
 [ "$(pane '#{pane_dead}')" = 1 ] || tfail "q y: the pane lives on"
-check_log
 # callid UA CALL: the SIP Call-ID of a call.
 callid() {
 	last_field "$EV" ".ev==\"call.state\" and .ua==\"$1\" and .call==\"$2\"" sip_callid
@@ -153,10 +150,7 @@ screen_e | grep -q "$esc\\[[0-9;]*7m" || tfail "NO_COLOR=1 took the reverse vide
 send h
 wait_screen '^ *no calls — press c to call' 15
 colon quit
-wait_exit
-[ "$RC" = 0 ] || tfail ":quit: sipflow exited $RC"
-[ "$(pane '#{alternate_on}')" = 0 ] || tfail ":quit: still on the alternate screen"
-check_log
+exit_clean :quit
 
 # ---- LANG=C: pure ASCII, everything included ----
 tui_start ascii 140 30 LANG=C LC_ALL=C -- -c "$SCRATCH/auto.conf"
@@ -182,10 +176,7 @@ wait_gone 'Esc closes'
 colon quit
 wait_screen '^2 calls are up: hang up and quit\? \(y/n\)$'
 send y
-wait_exit
-[ "$RC" = 0 ] || tfail ":quit y: sipflow exited $RC"
-[ "$(pane '#{alternate_on}')" = 0 ] || tfail ":quit y: still on the alternate screen"
-check_log
+exit_clean ":quit y"
 
 # ---- stderr: nothing of the audio libraries among the panes ----
 # No -l (stderr is the console's to deal with) and an empty HOME, so that

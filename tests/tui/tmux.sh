@@ -235,6 +235,28 @@ wait_exit() {
 	RC=$(cat "$RCF")
 }
 
+# exit_clean [WHAT]: sipflow exits with status 0, the terminal is off the
+# alternate screen, and the log has no sanitizer report.
+exit_clean() {
+	wait_exit
+	[ "$RC" = 0 ] || tfail "${1:+$1: }sipflow exited $RC"
+	[ "$(pane '#{alternate_on}')" = 0 ] ||
+		tfail "${1:+$1: }still on the alternate screen"
+	check_log
+}
+
+# select_bob_call STATUS_ERE: j from the calls pane until the status line
+# shows bob's call (c2) as STATUS_ERE says.
+select_bob_call() {
+	_n=0
+	until status_line | grep -qE "$1"; do
+		_n=$((_n + 1))
+		[ $_n -le 3 ] || tfail "j never selected bob/c2"
+		send j
+		sleep 0.2
+	done
+}
+
 # alive: the sipflow of the current run still runs.
 alive() {
 	[ "$(pane '#{pane_dead}')" = 0 ] && [ -s "$PIDF" ] &&
