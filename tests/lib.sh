@@ -72,23 +72,79 @@ expect_min() {
 	[ "$n" -ge "$3" ] || fail "$4: expected >= $3 events matching '$2', got $n"
 }
 
+# wait_event FILE FILTER SECS: wait until an event in FILE matches FILTER;
+# false after SECS.  Polls, so it holds on a slow machine as on a fast one.
+wait_event() {
+	_n=$(($3 * 20))
+	while [ "$_n" -gt 0 ]; do
+		[ -s "$1" ] && [ "$(count_ev "$1" "$2" 2>/dev/null)" -gt 0 ] && return 0
+		sleep 0.05
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
 # last_field FILE FILTER FIELD: FIELD of the last event matching FILTER.
 last_field() {
 	jq -r "select($2) | .$3" "$1" | tail -n 1
 }
 
-# run_sipflow NAME [ARGS...]: run sipflow headless; events in $SCRATCH/NAME.jsonl,
-# stderr in $SCRATCH/NAME.err, exit status in $RC.  Never fails by itself.
-run_sipflow() {
+# The one way tests run sipflow headless (flows, tui helpers, sipp and
+# baresip wrappers alike).
+#
+# sipflow_start NAME [ARGS...]: start it in the background: events in
+# $SCRATCH/NAME.jsonl ($EV), stderr in $SCRATCH/NAME.err ($ERR), stdout in
+# $SCRATCH/NAME.out.  SF_PID (and SF_PID_NAME) is sipflow's own pid, not a
+# wrapper's, so a test may stop and continue it.  A watchdog ends it after
+# $SIPFLOW_TIMEOUT seconds (default 60), which shows as RC 124.  NAME is
+# a shell identifier.
+sipflow_start() {
 	_name=$1
 	shift
 	EV="$SCRATCH/$_name.jsonl"
 	ERR="$SCRATCH/$_name.err"
-	set +e
-	timeout 60 "$SIPFLOW" -H -e "$EV" "$@" >"$SCRATCH/$_name.out" 2>"$ERR"
-	RC=$?
-	set -e
+	: >"$EV"
+	(exec "$SIPFLOW" -H -e "$EV" "$@" </dev/null >"$SCRATCH/$_name.out" \
+		2>"$ERR") &
+	SF_PID=$!
+	# The watchdog's output goes nowhere: the harness would wait for it.
+	(sleep "${SIPFLOW_TIMEOUT:-60}" && touch "$SCRATCH/$_name.killed" &&
+		kill -TERM "$SF_PID" && sleep 5 && kill -KILL "$SF_PID") \
+		>/dev/null 2>&1 </dev/null &
+	eval "SF_PID_$_name=$SF_PID SF_DOG_$_name=$!"
+	BG_PIDS="$BG_PIDS $SF_PID $!"
+}
+
+# sipflow_wait [NAME]: wait for that sipflow (default: the last started);
+# its exit status in $RC (124 when the watchdog ended it), its files in
+# $EV and $ERR.  Never fails by itself.
+sipflow_wait() {
+	_name=${1:-$_name}
+	eval "_pid=\$SF_PID_$_name _dog=\$SF_DOG_$_name"
+	EV="$SCRATCH/$_name.jsonl"
+	ERR="$SCRATCH/$_name.err"
+	RC=0
+	wait "$_pid" || RC=$?
+	kill "$_dog" 2>/dev/null || true
+	wait "$_dog" 2>/dev/null || true
+	BG_PIDS=$(echo " $BG_PIDS " | sed "s/ $_pid / /; s/ $_dog / /")
+	[ ! -e "$SCRATCH/$_name.killed" ] || RC=124
 	if [ "${VERBOSE:-0}" = 1 ]; then cat "$ERR" >&2; fi
+}
+
+# run_sipflow NAME [ARGS...]: the same in the foreground.
+run_sipflow() {
+	sipflow_start "$@"
+	sipflow_wait
+}
+
+# rc_words N: an exit status in words, for failure messages.
+rc_words() {
+	case $1 in
+	0) echo "0 (ok)" ;; 1) echo "1 (expectation failed)" ;;
+	2) echo "2 (bad file)" ;; 3) echo "3 (runtime error)" ;;
+	124|137|143) echo "$1 (killed: timed out)" ;; *) echo "$1" ;;
+	esac
 }
 
 # expect_rc N: the last run_sipflow exited with N (prints its stderr if not).
@@ -117,6 +173,45 @@ band_rms() {
 	_band=$2
 	shift 2
 	sox "$_f" -n "$@" sinc "$_band" stat 2>&1 | awk '/^RMS +amplitude/ {print $3}'
+}
+
+# silent_runs FILE CHANNEL [THRESHOLD]: the runs of 20 ms frames of an
+# 8 kHz recording whose RMS is below THRESHOLD (default 0.02 of full
+# scale), one "START_S LENGTH_MS" line each.  What a listener would hear as
+# a gap, frame by frame as the engine wrote them.
+silent_runs() {
+	sox "$1" -t dat - remix "$2" | awk -v th="${3:-0.02}" '
+	/^;/ { next }
+	{ s += $2 * $2; n++
+	  if (n == 160) {
+		q = sqrt(s / n) < th
+		if (q && !run) { run = 1; start = f }
+		if (!q && run) { run = 0; printf "%.2f %d\n", start * 0.02, (f - start) * 20 }
+		f++; s = 0; n = 0
+	  } }
+	END { if (run) printf "%.2f %d\n", start * 0.02, (f - start) * 20 }'
+}
+
+# alsa_fifo_home DIR FIFO: make DIR a $HOME whose ALSA default device is
+# the `file` plugin writing raw 48 kHz mono S16 into FIFO (made here), for
+# tests/tools/fifo_pacer to play the sound card.  The FIFO runs at 48 kHz so
+# its smallest pipe (one 4 KiB page) holds 43 ms, not 256 ms: the device
+# then pulls audio in small steps, as a sound card does.
+alsa_fifo_home() {
+	mkdir -p "$1"
+	mkfifo "$2"
+	cat >"$1/.asoundrc" <<ALSA
+pcm.!default {
+    type plug
+    slave { pcm "fifo"; rate 48000; channels 1; format S16_LE }
+}
+pcm.fifo {
+    type file
+    slave.pcm "null"
+    file "$2"
+    format "raw"
+}
+ALSA
 }
 
 # near HZ WANT: HZ is within 10 Hz of WANT.

@@ -313,14 +313,14 @@ baresip_rx_tone() {
 
 # ---------------------------------------------------------------------------
 # sipflow side, shared by the t_*.sh in this directory (sourced after
-# tests/lib.sh and `ports_for N`).  The contract: `sipflow -H -c CONF -s FLOW
+# tests/lib.sh and `ports_for N`; sipflow runs through lib.sh's
+# run_sipflow / sipflow_start).  The contract: `sipflow -H -c CONF -s FLOW
 # -e EVENTS` exits 0 when the scenario ran and every expectation held, 1 when
 # one failed, 2 on a bad file, 3 on a runtime error.
 
 CONF=$SCRATCH/sipflow.conf
 FLOW=$SCRATCH/flow.txt
-EVENTS=$SCRATCH/events.jsonl
-SF_PID="" SF_RC=""
+EVENTS=$SCRATCH/sipflow.jsonl   # run_sipflow sipflow ...
 
 # sf_require: fail (not skip) when there is no sipflow binary to test.
 sf_require() {
@@ -342,29 +342,6 @@ source = tone:440
 EOT
 }
 
-# sf_run: sipflow in the foreground (bounded by timeout); sets SF_RC.
-sf_run() {
-	SF_RC=0
-	timeout -k 5 60 "$SIPFLOW" -H -c "$CONF" -s "$FLOW" -e "$EVENTS" \
-	    </dev/null >"$SCRATCH/sipflow.out" 2>"$SCRATCH/sipflow.err" ||
-	    SF_RC=$?
-	[ -f "$EVENTS" ] || : >"$EVENTS"
-}
-
-# sf_start / sf_wait: the same in the background.
-sf_start() {
-	timeout -k 5 60 "$SIPFLOW" -H -c "$CONF" -s "$FLOW" -e "$EVENTS" \
-	    </dev/null >"$SCRATCH/sipflow.out" 2>"$SCRATCH/sipflow.err" &
-	SF_PID=$!
-	BG_PIDS="$BG_PIDS $SF_PID"
-}
-sf_wait() {
-	SF_RC=0
-	wait "$SF_PID" || SF_RC=$?
-	BG_PIDS=$(echo " $BG_PIDS " | sed "s/ $SF_PID / /")
-	[ -f "$EVENTS" ] || : >"$EVENTS"
-}
-
 # udp_bound PORT [SECS]: wait until a socket is bound to UDP PORT.
 udp_bound() {
 	local hex n=$((${2:-5} * 10))
@@ -376,14 +353,6 @@ udp_bound() {
 		n=$((n - 1))
 	done
 	return 1
-}
-
-sf_rc_words() {
-	case $1 in
-	0) echo "0 (ok)" ;; 1) echo "1 (expectation failed)" ;;
-	2) echo "2 (bad file)" ;; 3) echo "3 (runtime error)" ;;
-	124 | 137 | 143) echo "$1 (killed: timed out)" ;; *) echo "$1" ;;
-	esac
 }
 
 # baresip_dump LOG...: on failure, what baresip said (SIP trace reduced to

@@ -24,14 +24,14 @@ bob: expect incoming 10s
 bob: expect established 5s
 bob: expect terminated 20s
 FLOW
-sf_start
+sipflow_start sipflow -c "$CONF" -s "$FLOW"
 udp_bound "$SIP_BASE" 5 || fail "sipflow did not bind UDP 127.0.0.1:$SIP_BASE"
 
 baresip_setup "$UAC" "$PEER_PORT" "$PEER_RTP" sine:880 alice
 dial_rc=0
 baresip_dial "$UAC" "$BLOG" "sip:1002@127.0.0.1:$SIP_BASE" 3 || dial_rc=$?
-sf_wait
-[ "$SF_RC" -eq 0 ] || fail "sipflow exit status $(sf_rc_words "$SF_RC")"
+sipflow_wait
+[ "$RC" -eq 0 ] || fail "sipflow exit status $(rc_words "$RC")"
 [ "$dial_rc" -eq 0 ] || fail "baresip_dial failed ($dial_rc)"
 
 # sipflow's view

@@ -33,12 +33,12 @@ alice: wait 2s
 alice: hangup
 alice: expect terminated 5s
 FLOW
-sf_run
-if [ "$SF_RC" -eq 2 ]; then
+run_sipflow sipflow -c "$CONF" -s "$FLOW"
+if [ "$RC" -eq 2 ]; then
 	cat "$SCRATCH/sipflow.err" >&2
 	skip "sipflow rejects the scenario (no dtmf verb yet?)"
 fi
-[ "$SF_RC" -eq 0 ] || fail "sipflow (sending) exit status $(sf_rc_words "$SF_RC")"
+[ "$RC" -eq 0 ] || fail "sipflow (sending) exit status $(rc_words "$RC")"
 baresip_wait_log "$BLOG" ': Call with .* terminated' 5 || fail "baresip: call did not end"
 baresip_quit "$SCRATCH/bob" || fail "baresip exit status $?"
 got=$(baresip_dtmf_rx "$BLOG")
@@ -56,14 +56,14 @@ bob: expect established 5s
 bob: expect dtmf 159# 10s
 bob: expect terminated 20s
 FLOW
-sf_start
+sipflow_start sipflow -c "$CONF" -s "$FLOW"
 udp_bound "$SIP_BASE" 5 || fail "sipflow did not bind UDP 127.0.0.1:$SIP_BASE"
 baresip_setup "$SCRATCH/alice" "$PEER_PORT" "$PEER_RTP" sine:880 alice
 dial_rc=0
 BARESIP_DTMF='159#' baresip_dial "$SCRATCH/alice" "$BLOG" "sip:1002@127.0.0.1:$SIP_BASE" 4 ||
     dial_rc=$?
-sf_wait
-[ "$SF_RC" -eq 0 ] || fail "sipflow (receiving) exit status $(sf_rc_words "$SF_RC")"
+sipflow_wait
+[ "$RC" -eq 0 ] || fail "sipflow (receiving) exit status $(rc_words "$RC")"
 [ "$dial_rc" -eq 0 ] || fail "baresip_dial failed ($dial_rc)"
 got=$(jq -r 'select(.ev=="dtmf.rx" and .ua=="bob") | .digit' "$EVENTS" | tr -d '\n')
 [ "$got" = "159#" ] || fail "sipflow dtmf.rx digits '$got', expected '159#'"

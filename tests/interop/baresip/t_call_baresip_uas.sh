@@ -29,8 +29,8 @@ alice: wait 3s
 alice: hangup
 alice: expect terminated 5s
 FLOW
-sf_run
-[ "$SF_RC" -eq 0 ] || fail "sipflow exit status $(sf_rc_words "$SF_RC")"
+run_sipflow sipflow -c "$CONF" -s "$FLOW"
+[ "$RC" -eq 0 ] || fail "sipflow exit status $(rc_words "$RC")"
 
 baresip_wait_log "$BLOG" ': Call with .* terminated' 5 || fail "baresip: call did not end"
 baresip_quit "$UAS" || fail "baresip exit status $?"

@@ -7,8 +7,8 @@
 #   wait_udp PORT [SECS]     wait until something listens on 127.0.0.1:PORT
 #   sipp_start NAME XML ARGS...   start sipp in the background (bounded by timeout)
 #   sipp_wait [SECS]         wait for it (stop it after SECS); sets SIPP_RC
-#   sipflow_run              run sipflow headless on $CONF/$FLOW; sets SIPFLOW_RC
-#   sipflow_start / sipflow_wait   the same, in the background
+# sipflow itself runs through tests/lib.sh's run_sipflow / sipflow_start
+# (`run_sipflow sipflow -c "$CONF" -s "$FLOW"`: events in $EVENTS).
 #
 # On exit with status 1 (fail) the sipp logs, sipflow's stderr and the event
 # log are printed to stderr.
@@ -17,12 +17,10 @@ SIPP=${SIPP:-sipp}
 SIPP_DIR="$TESTS_DIR/interop/sipp"
 CONF="$SCRATCH/sipflow.conf"
 FLOW="$SCRATCH/flow.txt"
-EVENTS="$SCRATCH/events.jsonl"
+EVENTS="$SCRATCH/sipflow.jsonl"   # run_sipflow sipflow ...
 SIPP_LOG=""
 SIPP_PID=""
 SIPP_RC=""
-SIPFLOW_PID=""
-SIPFLOW_RC=""
 
 sipp_require() {
 	command -v "$SIPP" >/dev/null 2>&1 || skip "sipp not installed"
@@ -101,37 +99,6 @@ sipp_wait() {
 	fi
 	SIPP_RC=0
 	wait "$SIPP_PID" || SIPP_RC=$?
-}
-
-# sipflow's own arguments; FLOW and CONF must be written first.
-sipflow_run() {
-	SIPFLOW_RC=0
-	timeout -k 5 60 "$SIPFLOW" -H -c "$CONF" -s "$FLOW" -e "$EVENTS" \
-		</dev/null >"$SCRATCH/sipflow.out" 2>"$SCRATCH/sipflow.err" ||
-		SIPFLOW_RC=$?
-	[ -f "$EVENTS" ] || : >"$EVENTS"
-}
-
-sipflow_start() {
-	timeout -k 5 60 "$SIPFLOW" -H -c "$CONF" -s "$FLOW" -e "$EVENTS" \
-		</dev/null >"$SCRATCH/sipflow.out" 2>"$SCRATCH/sipflow.err" &
-	SIPFLOW_PID=$!
-	BG_PIDS="$BG_PIDS $SIPFLOW_PID"
-}
-
-sipflow_wait() {
-	SIPFLOW_RC=0
-	wait "$SIPFLOW_PID" || SIPFLOW_RC=$?
-	[ -f "$EVENTS" ] || : >"$EVENTS"
-}
-
-# Exit codes in words, for failure messages.
-rc_sipflow() {
-	case $1 in
-	0) echo "0 (ok)" ;; 1) echo "1 (expectation failed)" ;;
-	2) echo "2 (bad file)" ;; 3) echo "3 (runtime error)" ;;
-	124|137|143) echo "$1 (killed: timed out)" ;; *) echo "$1" ;;
-	esac
 }
 
 rc_sipp() {

@@ -55,13 +55,13 @@ FLOW
 # no -rtp_echo: the only RTP sipp sends is the tone
 sipp_start uas_early uas_early.xml
 wait_udp "$PEER_PORT" 5 || fail "sipp did not bind 127.0.0.1:$PEER_PORT"
-sipflow_run
+run_sipflow sipflow -c "$CONF" -s "$FLOW"
 sipp_wait 10
 
 if grep -q "rtpstream" "$SIPP_LOG.errors.log" 2>/dev/null; then
 	fail "sipp could not stream the tone: $(grep rtpstream "$SIPP_LOG.errors.log" | head -n 3)"
 fi
-[ "$SIPFLOW_RC" -eq 0 ] || fail "sipflow exit status $(rc_sipflow "$SIPFLOW_RC")"
+[ "$RC" -eq 0 ] || fail "sipflow exit status $(rc_words "$RC")"
 [ "$SIPP_RC" -eq 0 ] || fail "sipp exit status $(rc_sipp "$SIPP_RC")"
 
 # --- the event stream ------------------------------------------------------

@@ -16,13 +16,13 @@ bob: expect established 5s
 bob: expect terminated 10s
 FLOW
 
-sipflow_start
+sipflow_start sipflow -c "$CONF" -s "$FLOW"
 wait_udp "$SIP_BASE" 5 || fail "sipflow did not bind 127.0.0.1:$SIP_BASE"
 sipp_start uac_offerless uac_offerless.xml -s 1002 "127.0.0.1:$SIP_BASE" \
 	-cid_str '../../escape/%u-%p'
 sipp_wait 20
 sipflow_wait
-[ "$SIPFLOW_RC" -eq 0 ] || fail "sipflow exit status $(rc_sipflow "$SIPFLOW_RC")"
+[ "$RC" -eq 0 ] || fail "sipflow exit status $(rc_words "$RC")"
 
 callid=$(last_field "$EVENTS" '.ev=="call.state" and .ua=="bob"' sip_callid)
 case "$callid" in ../../escape/*) ;; *) fail "sipp did not send the hostile Call-ID (got '$callid')" ;; esac

@@ -20,7 +20,7 @@ bob: expect established 5s
 bob: expect terminated 15s
 FLOW
 
-sipflow_start
+sipflow_start sipflow -c "$CONF" -s "$FLOW"
 wait_udp "$SIP_BASE" 5 || fail "sipflow did not bind 127.0.0.1:$SIP_BASE"
 
 sipp_start uac_basic uac_basic.xml -s 1002 "127.0.0.1:$SIP_BASE"
@@ -33,7 +33,7 @@ if grep -q "raw IPv4 socket" "$SIPP_LOG.errors.log" 2>/dev/null; then
 fi
 
 [ "$SIPP_RC" -eq 0 ] || fail "sipp exit status $(rc_sipp "$SIPP_RC")"
-[ "$SIPFLOW_RC" -eq 0 ] || fail "sipflow exit status $(rc_sipflow "$SIPFLOW_RC")"
+[ "$RC" -eq 0 ] || fail "sipflow exit status $(rc_words "$RC")"
 
 expect_count "$EVENTS" '.ev=="call.state" and .ua=="bob" and .state=="established"' 1 \
 	"bob established"

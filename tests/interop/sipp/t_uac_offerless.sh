@@ -13,14 +13,14 @@ bob: expect established 5s
 bob: expect terminated 10s
 FLOW
 
-sipflow_start
+sipflow_start sipflow -c "$CONF" -s "$FLOW"
 wait_udp "$SIP_BASE" 5 || fail "sipflow did not bind 127.0.0.1:$SIP_BASE"
 sipp_start uac_offerless uac_offerless.xml -s 1002 "127.0.0.1:$SIP_BASE"
 sipp_wait 20
 sipflow_wait
 
 [ "$SIPP_RC" -eq 0 ] || fail "sipp exit status $(rc_sipp "$SIPP_RC")"
-[ "$SIPFLOW_RC" -eq 0 ] || fail "sipflow exit status $(rc_sipflow "$SIPFLOW_RC")"
+[ "$RC" -eq 0 ] || fail "sipflow exit status $(rc_words "$RC")"
 
 # The offer went out in the 200 and media started once, from the ACK's answer.
 expect_count "$EVENTS" '.ev=="sdp.local" and .ua=="bob"' 1 "bob offered once"

@@ -19,10 +19,10 @@ FLOW
 sipp_start uas_basic uas_basic.xml -rtp_echo
 wait_udp "$PEER_PORT" 5 || fail "sipp did not bind 127.0.0.1:$PEER_PORT"
 
-sipflow_run
+run_sipflow sipflow -c "$CONF" -s "$FLOW"
 sipp_wait 10
 
-[ "$SIPFLOW_RC" -eq 0 ] || fail "sipflow exit status $(rc_sipflow "$SIPFLOW_RC")"
+[ "$RC" -eq 0 ] || fail "sipflow exit status $(rc_words "$RC")"
 [ "$SIPP_RC" -eq 0 ] || fail "sipp exit status $(rc_sipp "$SIPP_RC")"
 
 expect_count "$EVENTS" '.ev=="call.state" and .ua=="alice" and .state=="established"' 1 \

@@ -21,12 +21,12 @@ FLOW
 sipp_start uas_fork uas_fork.xml -rtp_echo
 wait_udp "$PEER_PORT" 5 || fail "sipp did not bind 127.0.0.1:$PEER_PORT"
 
-sipflow_run
+run_sipflow sipflow -c "$CONF" -s "$FLOW"
 sipp_wait 10
 
 [ "$SIPP_RC" -eq 0 ] ||
 	fail "sipp exit status $(rc_sipp "$SIPP_RC"): the forked 2xx was not ACKed and BYEd as required"
-[ "$SIPFLOW_RC" -eq 0 ] || fail "sipflow exit status $(rc_sipflow "$SIPFLOW_RC")"
+[ "$RC" -eq 0 ] || fail "sipflow exit status $(rc_words "$RC")"
 
 for m in "ACK for fork A" "ACK for fork B" "BYE for fork B" "BYE for fork A"; do
 	grep -qx "$m" "$SIPP_LOG.logs.log" || fail "sipp did not log '$m'"
