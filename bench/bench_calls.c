@@ -69,7 +69,7 @@ static void report(void *arg)
 	struct rusage ru1;
 	double wall = (double)(now_ns() - B.t0) / 1e9;
 	double cpu;
-	uint64_t tx = 0, rx = 0, lost = 0;
+	uint64_t tx = 0, rx = 0, lost = 0, concealed = 0, jb_dropped = 0;
 	unsigned legs = 0;
 	struct le *le, *cle;
 	(void)arg;
@@ -85,6 +85,8 @@ static void report(void *arg)
 			tx += c.tx_pkts;
 			rx += c.rx_pkts;
 			lost += (uint64_t)c.lost;
+			concealed += c.concealed;
+			jb_dropped += c.jb_dropped;
 			++legs;
 		}
 	}
@@ -103,6 +105,13 @@ static void report(void *arg)
 	printf("packets          tx %llu rx %llu lost %llu\n",
 	       (unsigned long long)tx, (unsigned long long)rx,
 	       (unsigned long long)lost);
+	/* Loss on the wire is not all a listener misses: what the jitter
+	 * buffer made up or threw away counts too. */
+	printf("receive audio    concealed %llu frames (%.3f %%), "
+	       "jitter-buffer dropped %llu frames\n",
+	       (unsigned long long)concealed,
+	       rx ? 100.0 * (double)concealed / (double)rx : 0.0,
+	       (unsigned long long)jb_dropped);
 	printf("inter-departure  deviation from 20 ms over %llu gaps: "
 	       "p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %llu us, "
 	       "resyncs %llu\n",

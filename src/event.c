@@ -18,7 +18,7 @@ static const struct event_type types[] = {
 	{"media.update",   "codec pt local remote dir",
 	 "codec, address or direction changed"},
 	{"rtp.stats",      "tx_pkts tx_bytes rx_pkts rx_bytes lost ooo "
-			   "jitter_ms rx_pt",
+			   "jitter_ms rx_pt concealed jb_dropped",
 	 "per stream, every second"},
 	{"dtmf.tx",        "digit method duration_ms", "a digit was sent"},
 	{"dtmf.rx",        "digit method duration_ms", "a digit was received"},

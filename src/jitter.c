@@ -10,10 +10,22 @@ void jitbuf_init(struct jitbuf *jb, unsigned depth)
 		jb->depth = JITBUF_SLOTS - 1;
 }
 
+static void drop_all(struct jitbuf *jb)
+{
+	for (unsigned i = 0; i < JITBUF_SLOTS; i++)
+		jb->slot[i].used = false;
+	jb->dropped += jb->count;
+	jb->count = 0;
+}
+
 void jitbuf_reset(struct jitbuf *jb)
 {
-	unsigned depth = jb->depth;
-	jitbuf_init(jb, depth);
+	drop_all(jb);
+	jb->playing = false;
+	jb->have_ssrc = false;
+	/* The next frame starts a timeline of its own. */
+	jb->started = false;
+	jb->window = 0;
 }
 
 static struct jitbuf_slot *oldest(struct jitbuf *jb)
@@ -30,36 +42,95 @@ static struct jitbuf_slot *oldest(struct jitbuf *jb)
 	return o;
 }
 
-int jitbuf_put(struct jitbuf *jb, uint16_t seq, uint32_t ts,
+/* Playout goes on from the oldest frame held (nothing held: unchanged). */
+static void skip_to_oldest(struct jitbuf *jb)
+{
+	const struct jitbuf_slot *o = oldest(jb);
+
+	if (o)
+		jb->next_seq = o->seq;
+}
+
+static void drop_oldest(struct jitbuf *jb)
+{
+	struct jitbuf_slot *o = oldest(jb);
+
+	if (!o)
+		return;
+	o->used = false;
+	--jb->count;
+	++jb->dropped;
+	jb->next_seq = (uint16_t)(o->seq + 1);
+}
+
+/* A new source, or a sequence number no burst or reordering explains:
+ * what is held belongs to the old timeline. */
+static void restart_at(struct jitbuf *jb, uint16_t seq)
+{
+	drop_all(jb);
+	jb->next_seq = seq;
+	jb->window = 0;
+}
+
+int jitbuf_put(struct jitbuf *jb, uint32_t ssrc, uint16_t seq, uint32_t ts,
 	       const uint8_t *data, size_t len)
 {
-	struct jitbuf_slot *s = &jb->slot[seq % JITBUF_SLOTS];
+	struct jitbuf_slot *s;
+	int16_t ahead;
 
 	if (len > JITBUF_MAXFRAME) {
 		++jb->dropped;
 		return EMSGSIZE;
 	}
 
-	/* Once playout has begun, anything before next_seq is history, also
-	 * while re-buffering after an underrun. */
-	if (jb->started && (int16_t)(seq - jb->next_seq) < 0) {
-		++jb->late;
-		return ETIMEDOUT;
-	}
-
-	if (s->used && s->seq == seq)
-		return EALREADY;
-
-	if (s->used) {
-		/* The slot holds a frame a whole buffer older: overflow. */
-		++jb->dropped;
-		--jb->count;
-	}
+	if (jb->have_ssrc && ssrc != jb->ssrc)
+		restart_at(jb, seq);
+	jb->ssrc = ssrc;
+	jb->have_ssrc = true;
 
 	/* The first playout starts at the lowest sequence seen. */
 	if (!jb->started && (!jb->count ||
 			     (int16_t)(seq - jb->next_seq) < 0))
 		jb->next_seq = seq;
+
+	ahead = (int16_t)(seq - jb->next_seq);
+
+	/* Once playout has begun, anything before next_seq is history, also
+	 * while re-buffering after an underrun; far behind, it is a sender
+	 * that started its sequence over. */
+	if (jb->started && ahead < 0) {
+		if (ahead >= -JITBUF_MAX_LATE) {
+			++jb->late;
+			++jb->dropped;
+			return ETIMEDOUT;
+		}
+		restart_at(jb, seq);
+		ahead = 0;
+	}
+
+	if (ahead >= JITBUF_MAX_LATE) {
+		restart_at(jb, seq);
+	}
+	else if (ahead >= JITBUF_SLOTS) {
+		/* A burst longer than the buffer: the oldest go. */
+		while (jb->count && (int16_t)(seq - jb->next_seq) >=
+		       JITBUF_SLOTS)
+			drop_oldest(jb);
+		if (jb->count)
+			skip_to_oldest(jb);
+		else
+			jb->next_seq = seq;
+	}
+
+	s = &jb->slot[seq % JITBUF_SLOTS];
+	if (s->used && s->seq == seq)
+		return EALREADY;
+	if (s->used) {
+		/* Only reachable while buffering the first frames out of
+		 * order: the slot's frame is a whole buffer away. */
+		++jb->dropped;
+		--jb->count;
+	}
 
 	s->used = true;
 	s->seq = seq;
@@ -69,19 +140,42 @@ int jitbuf_put(struct jitbuf *jb, uint16_t seq, uint32_t ts,
 	++jb->count;
 
 	if (!jb->playing && jb->count >= jb->depth) {
+		/* Frames missing at the restart were silence already. */
+		if (jb->started && !jb->slot[jb->next_seq % JITBUF_SLOTS].used)
+			skip_to_oldest(jb);
 		jb->playing = true;
 		jb->started = true;
+		jb->min_count = jb->count;
+		jb->window = 0;
 	}
 
 	return 0;
+}
+
+/* Latency a burst left behind: frames that stayed surplus to the target
+ * depth for a whole window are only delay, and go. */
+static void shrink(struct jitbuf *jb)
+{
+	if (jb->count < jb->min_count)
+		jb->min_count = jb->count;
+	if (++jb->window < JITBUF_SHRINK_TICKS)
+		return;
+	for (unsigned n = jb->min_count; n > jb->depth && jb->count > 1; n--)
+		drop_oldest(jb);
+	jb->window = 0;
+	jb->min_count = jb->count;
 }
 
 int jitbuf_get(struct jitbuf *jb, uint8_t *data, size_t *len)
 {
 	struct jitbuf_slot *s;
 
-	if (!jb->playing)
+	if (!jb->playing) {
+		/* Re-buffering after playout began is heard as silence. */
+		if (jb->started)
+			++jb->concealed;
 		return ENOENT;
+	}
 
 	if (!jb->count) {
 		/* Underrun: stop and buffer up to the target depth again. */
@@ -90,18 +184,21 @@ int jitbuf_get(struct jitbuf *jb, uint8_t *data, size_t *len)
 		return ENOENT;
 	}
 
+	shrink(jb);
+
 	s = &jb->slot[jb->next_seq % JITBUF_SLOTS];
 	if (!s->used || s->seq != jb->next_seq) {
-		/* Missing at its playout time: conceal it.  If the buffer is
-		 * nearly full we are behind a long gap; jump to what we have
-		 * rather than concealing frame by frame while new ones drop. */
-		struct jitbuf_slot *o = oldest(jb);
-		if (o && jb->count >= JITBUF_SLOTS - 1)
-			jb->next_seq = o->seq;
-		else
+		/* Missing at its playout time.  With no more than the target
+		 * depth waiting, it may still come: conceal this tick and
+		 * keep the timeline.  With more, waiting only adds delay:
+		 * play the oldest frame held now. */
+		if (jb->count <= jb->depth) {
 			++jb->next_seq;
-		++jb->concealed;
-		return ENOENT;
+			++jb->concealed;
+			return ENOENT;
+		}
+		skip_to_oldest(jb);
+		s = &jb->slot[jb->next_seq % JITBUF_SLOTS];
 	}
 
 	if (*len < s->len)

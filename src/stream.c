@@ -243,11 +243,13 @@ static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
 		dtmf_rx_event(&s->dtmf_rx, mbuf_buf(mb), len, hdr->ts, now);
 		/* The event took an audio slot and a sequence number: an
 		 * empty frame keeps the jitter buffer from seeing a loss. */
-		(void)jitbuf_put(&s->jb, hdr->seq, hdr->ts, mbuf_buf(mb), 0);
+		(void)jitbuf_put(&s->jb, hdr->ssrc, hdr->seq, hdr->ts,
+				 mbuf_buf(mb), 0);
 		return;
 	}
 
-	(void)jitbuf_put(&s->jb, hdr->seq, hdr->ts, mbuf_buf(mb), len);
+	(void)jitbuf_put(&s->jb, hdr->ssrc, hdr->seq, hdr->ts, mbuf_buf(mb),
+			 len);
 }
 
 static void dtmf_rx_handler(char digit, enum dtmf_method m, uint32_t dur_ms,
@@ -536,6 +538,8 @@ void stream_counters(const struct stream *s, struct stream_counters *c)
 	c->jitter_ms = rtpstats_jitter_ms(&s->rx, s->mc.codec ?
 					  s->mc.codec->srate : 8000);
 	c->rx_pt = s->rx.init ? s->rx.last_pt : -1;
+	c->concealed = s->jb.concealed;
+	c->jb_dropped = s->jb.dropped;
 }
 
 void stream_emit_stats(struct stream *s)
@@ -550,7 +554,9 @@ void stream_emit_stats(struct stream *s)
 		   EVI("tx_pkts", c.tx_pkts), EVI("tx_bytes", c.tx_bytes),
 		   EVI("rx_pkts", c.rx_pkts), EVI("rx_bytes", c.rx_bytes),
 		   EVI("lost", c.lost), EVI("ooo", c.ooo),
-		   EVD("jitter_ms", c.jitter_ms), EVI("rx_pt", c.rx_pt), EV_END);
+		   EVD("jitter_ms", c.jitter_ms), EVI("rx_pt", c.rx_pt),
+		   EVI("concealed", c.concealed),
+		   EVI("jb_dropped", c.jb_dropped), EV_END);
 }
 
 bool stream_rx_timed_out(const struct stream *s, uint64_t now,

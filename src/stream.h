@@ -41,6 +41,8 @@ struct stream_counters {
 	uint64_t ooo;
 	double jitter_ms;
 	int rx_pt;
+	uint64_t concealed;    /* receive ticks played as silence */
+	uint64_t jb_dropped;   /* received frames never played */
 };
 
 int  stream_alloc(struct stream **sp, const struct stream_prm *prm);

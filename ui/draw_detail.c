@@ -161,6 +161,20 @@ static void media_info(int y, int w, const struct ui_call *c)
 	put(y, 0, w, b, A_NORMAL);
 }
 
+/* What became of the received audio: made-up frames in the warning
+ * colour, so a leg that plays silence while packets arrive stands out. */
+static void rx_info(int y, int w, const struct ui_call *c)
+{
+	char b[160];
+	bool bad = c->concealed || c->jb_dropped;
+
+	snprintf(b, sizeof(b), "rx lost %lld  concealed %llu  jb dropped "
+		 "%llu  jitter %.1fms", (long long)c->lost,
+		 (unsigned long long)c->concealed,
+		 (unsigned long long)c->jb_dropped, c->jitter_ms);
+	put(y, 0, w, b, bad ? hl(HL_WAIT) : A_DIM);
+}
+
 /* Local on the left, remote on the right, a line between. */
 static void draw_sdp(const struct layout *L, struct ui_view *v,
 		     const struct ui_call *c, int y, int rows)
@@ -171,6 +185,10 @@ static void draw_sdp(const struct layout *L, struct ui_view *v,
 	if (rows <= 0)
 		return;
 	media_info(y, L->w, c);
+	if (c->codec[0] && rows >= 4) {
+		rx_info(++y, L->w, c);
+		--rows;
+	}
 	if (rows < 2)
 		return;
 

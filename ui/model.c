@@ -142,6 +142,8 @@ const char *ui_call_oneway(const struct ui_call *c, double now)
 		return "no rx";
 	if (rx_recent && !tx_recent)
 		return "no tx";
+	if (rx_recent && c->conceal_pct > UI_CONCEAL_PCT)
+		return "concealed";
 	return NULL;
 }
 
@@ -374,6 +376,7 @@ static void on_stats(struct ui_call *c, const struct event *ev)
 	uint64_t tx = field_u64(ev, "tx_pkts"), rx = field_u64(ev, "rx_pkts");
 	uint64_t txb = field_u64(ev, "tx_bytes");
 	uint64_t rxb = field_u64(ev, "rx_bytes");
+	uint64_t conc;
 	double dt = ev->t - c->stats_t;
 
 	if (c->stats_t > 0 && dt > 0.2) {
@@ -398,6 +401,12 @@ static void on_stats(struct ui_call *c, const struct event *ev)
 	c->rx_bytes = rxb;
 	(void)event_int(ev, "lost", &c->lost);
 	(void)event_dbl(ev, "jitter_ms", &c->jitter_ms);
+	conc = field_u64(ev, "concealed");
+	if (c->stats_t > 0 && dt > 0.2)
+		c->conceal_pct = conc > c->concealed ? (double)(conc -
+			c->concealed) * 100 / (dt * UI_TICKS_PER_S) : 0;
+	c->concealed = conc;
+	c->jb_dropped = field_u64(ev, "jb_dropped");
 	c->stats_t = ev->t;
 }
 

@@ -15,6 +15,8 @@ enum {
 	UI_LADDER_MAX = 200,   /* SIP messages kept per call */
 	UI_LOG_MAX = 100,      /* event log lines kept per call */
 	UI_ONEWAY_S = 2,       /* one side silent this long: a warning */
+	UI_CONCEAL_PCT = 50,   /* received audio mostly made up: a warning */
+	UI_TICKS_PER_S = 50,   /* the engine's 20 ms frames */
 	UI_LINGER_S = 3,       /* a terminated call stays this long */
 };
 
@@ -70,6 +72,8 @@ struct ui_call {
 	uint64_t tx_pkts, rx_pkts, tx_bytes, rx_bytes;
 	int64_t lost;
 	double jitter_ms;
+	uint64_t concealed, jb_dropped;
+	double conceal_pct;    /* of the receive ticks since the last one */
 	double stats_t;
 	double tx_pps, rx_pps, tx_kbps, rx_kbps;
 	double tx_grew_t, rx_grew_t;   /* last time a counter moved */
@@ -118,7 +122,9 @@ void ui_model_message(struct ui_model *m, bool error, const char *fmt, ...);
 struct ui_call *ui_model_call(const struct ui_model *m, const char *id);
 struct ui_inst *ui_model_inst(const struct ui_model *m, const char *name);
 /* The one-way-audio warning at NOW: NULL, "no rx" (we send, nothing
- * comes back for UI_ONEWAY_S) or "no tx" (the reverse). */
+ * comes back for UI_ONEWAY_S), "no tx" (the reverse) or "concealed"
+ * (packets come, but more than UI_CONCEAL_PCT of what was played in the
+ * last second was silence made up for missing frames). */
 const char *ui_call_oneway(const struct ui_call *c, double now);
 bool ui_call_alive(const struct ui_call *c);
 

@@ -1,4 +1,6 @@
-/* The fixed-depth jitter buffer: buffering, ordering, loss, underrun. */
+/* The jitter buffer: buffering, ordering, loss, underrun, and the
+ * shapes a real receive path throws at it (a burst after a stall, a
+ * silent sender, a sequence jump, a new SSRC, a timestamp jump). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,16 +11,22 @@
 #include <cmocka.h>
 #include "jitter.h"
 
-enum { FRAME = 160 };
+enum { FRAME = 160, SSRC = 0x5eed };
 
-/* A frame whose bytes say which sequence it carries. */
-static int put(struct jitbuf *jb, uint16_t seq)
+/* A frame whose bytes say which sequence it carries, from SSRC_ at TS. */
+static int put_from(struct jitbuf *jb, uint32_t ssrc_, uint16_t seq,
+		    uint32_t ts)
 {
 	uint8_t data[FRAME];
 
 	memset(data, seq & 0xff, sizeof(data));
 	data[0] = (uint8_t)(seq >> 8);
-	return jitbuf_put(jb, seq, (uint32_t)seq * FRAME, data, sizeof(data));
+	return jitbuf_put(jb, ssrc_, seq, ts, data, sizeof(data));
+}
+
+static int put(struct jitbuf *jb, uint16_t seq)
+{
+	return put_from(jb, SSRC, seq, (uint32_t)seq * FRAME);
 }
 
 /* The next tick must play SEQ, the frame put() made for it. */
@@ -196,10 +204,11 @@ static void test_underrun(void **state)
 	assert_int_equal(jb.concealed, 1);
 	assert_false(jb.playing);
 
-	/* Re-buffer to depth before playing again. */
+	/* Re-buffer to depth before playing again; the listener hears
+	 * that tick as silence too. */
 	assert_int_equal(put(&jb, 12), 0);
 	assert_int_equal(get(&jb), ENOENT);
-	assert_int_equal(jb.concealed, 1);
+	assert_int_equal(jb.concealed, 2);
 	assert_int_equal(put(&jb, 13), 0);
 	assert_true(jb.playing);
 	get_seq(&jb, 12);
@@ -223,6 +232,7 @@ static void test_late_after_underrun(void **state)
 	assert_false(jb.playing);
 
 	assert_int_equal(put(&jb, 11), ETIMEDOUT);
+	assert_int_equal(jb.dropped, 1);
 	assert_int_equal(put(&jb, 12), 0);
 	assert_int_equal(put(&jb, 13), 0);
 	get_seq(&jb, 12);
@@ -239,14 +249,15 @@ static void test_long_gap(void **state)
 	get_seq(&jb, 10);
 	get_seq(&jb, 11);
 
-	/* 12..19 lost; the buffer fills up with what came after.  Rather
-	 * than concealing 8 ticks, playout jumps to the oldest frame. */
-	for (uint16_t s = 20; s < 20 + JITBUF_SLOTS - 1; s++)
+	/* 12..19 lost; more than the target depth came after: waiting
+	 * for 12 only adds delay, so the oldest frame held plays now. */
+	for (uint16_t s = 20; s < 24; s++)
 		assert_int_equal(put(&jb, s), 0);
-	assert_int_equal(get(&jb), ENOENT);
-	assert_int_equal(jb.concealed, 1);
 	get_seq(&jb, 20);
 	get_seq(&jb, 21);
+	assert_int_equal(jb.concealed, 0);
+	/* What comes of 12..19 now is late. */
+	assert_int_equal(put(&jb, 15), ETIMEDOUT);
 }
 
 static void test_overflow(void **state)
@@ -258,12 +269,13 @@ static void test_overflow(void **state)
 	assert_int_equal(put(&jb, 10), 0);
 	assert_int_equal(put(&jb, 11), 0);
 
-	/* A whole buffer ahead lands on 10's slot and pushes it out. */
+	/* A whole buffer ahead: 10 must go to make room, playout goes on
+	 * with 11 and nothing held is concealed. */
 	assert_int_equal(put(&jb, 10 + JITBUF_SLOTS), 0);
 	assert_int_equal(jb.dropped, 1);
 	assert_int_equal(jb.count, 2);
-	assert_int_equal(get(&jb), ENOENT);
 	get_seq(&jb, 11);
+	assert_int_equal(jb.concealed, 0);
 }
 
 static void test_oversize(void **state)
@@ -275,13 +287,13 @@ static void test_oversize(void **state)
 
 	(void)state;
 	jitbuf_init(&jb, 1);
-	assert_int_equal(jitbuf_put(&jb, 1, 0, big, sizeof(big)), EMSGSIZE);
+	assert_int_equal(jitbuf_put(&jb, SSRC, 1, 0, big, sizeof(big)), EMSGSIZE);
 	assert_int_equal(jb.dropped, 1);
 	assert_int_equal(jb.count, 0);
 
 	/* The largest allowed frame goes through whole. */
 	memset(big, 0x5a, sizeof(big));
-	assert_int_equal(jitbuf_put(&jb, 1, 0, big, JITBUF_MAXFRAME), 0);
+	assert_int_equal(jitbuf_put(&jb, SSRC, 1, 0, big, JITBUF_MAXFRAME), 0);
 
 	/* A caller buffer too small for it is an error, not a cut. */
 	len = 10;
@@ -315,6 +327,226 @@ static void test_wrap(void **state)
 	assert_int_equal(put(&jb, 65535), 0);
 	get_seq(&jb, 65535);
 	get_seq(&jb, 0);
+}
+
+/* Steady playout, one put and one get per tick, from FIRST for N ticks;
+ * every tick must play its frame.  Returns the next sequence. */
+static uint16_t steady(struct jitbuf *jb, uint16_t first, unsigned n,
+		       uint16_t *play)
+{
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(put(jb, first), 0);
+		first++;
+		get_seq(jb, (*play)++);
+	}
+	return first;
+}
+
+/* The issue's shape: steady flow, the receiver stalls for 8 ticks (no
+ * gets), the 8 frames queued in the socket arrive together, then steady
+ * again.  Every frame must still play or be given back as latency; none
+ * may be concealed, and playout must never stop. */
+static void test_burst_after_receive_stall(void **state)
+{
+	struct jitbuf jb;
+	uint16_t seq = 100, play = 100;
+	uint8_t data[JITBUF_MAXFRAME];
+	unsigned played = 0;
+
+	(void)state;
+	jitbuf_init(&jb, 2);
+	assert_int_equal(put(&jb, seq++), 0);
+	seq = steady(&jb, seq, 50, &play);
+
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(put(&jb, seq++), 0);
+
+	/* 10 s of steady flow after the burst. */
+	for (int i = 0; i < 500; i++) {
+		size_t len = sizeof(data);
+
+		assert_int_equal(put(&jb, seq++), 0);
+		if (!jitbuf_get(&jb, data, &len))
+			++played;
+	}
+	assert_int_equal(jb.concealed, 0);
+	assert_int_equal(played, 500);
+	/* The surplus was given back: latency is at the target again. */
+	assert_true(jb.count <= jb.depth);
+	assert_true(jb.dropped <= 8);
+}
+
+/* The same burst over a buffer that was already deep (a backlog longer
+ * than the buffer holds): the oldest frames go, playout goes on. */
+static void test_burst_longer_than_buffer(void **state)
+{
+	struct jitbuf jb;
+	uint16_t seq = 7, play = 7;
+	unsigned concealed_after = 0;
+
+	(void)state;
+	jitbuf_init(&jb, 2);
+	assert_int_equal(put(&jb, seq++), 0);
+	seq = steady(&jb, seq, 10, &play);
+	for (int i = 0; i < 3 * JITBUF_SLOTS; i++)
+		assert_int_equal(put(&jb, seq++), 0);
+	assert_int_equal(jb.count, JITBUF_SLOTS);
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(put(&jb, seq++), 0);
+		if (get(&jb))
+			++concealed_after;
+	}
+	assert_int_equal(concealed_after, 0);
+	assert_true(jb.count <= jb.depth);
+}
+
+/* The sender stops for 10 ticks (SIGSTOP, a CPU stall) and goes on with
+ * the next sequence number: each silent tick counts as concealed, and
+ * playout is back within the target depth of the sender's return. */
+static void test_sender_stall(void **state)
+{
+	struct jitbuf jb;
+	uint16_t seq = 1, play = 1;
+	unsigned silent = 0;
+
+	(void)state;
+	jitbuf_init(&jb, 2);
+	assert_int_equal(put(&jb, seq++), 0);
+	seq = steady(&jb, seq, 20, &play);
+	/* What is held still plays; then silence. */
+	get_seq(&jb, play++);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(get(&jb), ENOENT);
+	assert_int_equal(jb.concealed, 10);
+
+	/* Back: the first get waits for depth, then every tick plays. */
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(put(&jb, seq++), 0);
+		if (get(&jb))
+			++silent;
+	}
+	assert_true(silent <= jb.depth);
+	assert_int_equal(jb.concealed, 10 + silent);
+	assert_int_equal(jb.dropped, 0);
+}
+
+/* A network queue that held 10 frames lets them go at once: they play in
+ * order (the listener heard the gap already), and the latency they add
+ * is given back within the shrink window. */
+static void test_network_burst(void **state)
+{
+	struct jitbuf jb;
+	uint16_t seq = 40, play = 40;
+	unsigned silent = 0;
+
+	(void)state;
+	jitbuf_init(&jb, 2);
+	assert_int_equal(put(&jb, seq++), 0);
+	seq = steady(&jb, seq, 20, &play);
+	get_seq(&jb, play++);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(get(&jb), ENOENT);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(put(&jb, seq++), 0);
+	get_seq(&jb, play++);
+	for (int i = 0; i < 2 * JITBUF_SHRINK_TICKS; i++) {
+		assert_int_equal(put(&jb, seq++), 0);
+		if (get(&jb))
+			++silent;
+	}
+	assert_int_equal(silent, 0);
+	assert_true(jb.count <= jb.depth);
+}
+
+/* The sender's sequence jumps far ahead (a restart that kept its SSRC):
+ * a new timeline at once, not a thousand concealed ticks. */
+static void test_seq_jump_ahead(void **state)
+{
+	struct jitbuf jb;
+	uint16_t seq = 500, play = 500;
+	unsigned silent = 0;
+
+	(void)state;
+	jitbuf_init(&jb, 2);
+	assert_int_equal(put(&jb, seq++), 0);
+	seq = steady(&jb, seq, 10, &play);
+	seq += 1000;
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(put(&jb, seq++), 0);
+		if (get(&jb))
+			++silent;
+	}
+	assert_true(silent <= jb.depth);
+}
+
+/* ... and far behind: not "late" for the rest of the call. */
+static void test_seq_jump_back(void **state)
+{
+	struct jitbuf jb;
+	uint16_t seq = 30000, play = 30000;
+	unsigned silent = 0;
+
+	(void)state;
+	jitbuf_init(&jb, 2);
+	assert_int_equal(put(&jb, seq++), 0);
+	seq = steady(&jb, seq, 10, &play);
+	seq -= 20000;
+	for (int i = 0; i < 50; i++) {
+		(void)put(&jb, seq++);
+		if (get(&jb))
+			++silent;
+	}
+	assert_true(silent <= jb.depth);
+	assert_true(jb.late == 0);
+}
+
+/* A new SSRC (a PBX switching the source) with a sequence that happens
+ * to be behind the old one: the new source plays. */
+static void test_ssrc_change(void **state)
+{
+	struct jitbuf jb;
+	uint16_t seq = 9000, play = 9000;
+	unsigned silent = 0;
+
+	(void)state;
+	jitbuf_init(&jb, 2);
+	assert_int_equal(put(&jb, seq++), 0);
+	seq = steady(&jb, seq, 10, &play);
+	seq = 8990;
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(put_from(&jb, SSRC + 1, seq++, 0), 0);
+		if (get(&jb))
+			++silent;
+	}
+	assert_true(silent <= jb.depth);
+	assert_int_equal(jb.late, 0);
+}
+
+/* The timestamp jumps (silence suppression, a sender whose clock ran on
+ * while it sent nothing) with the sequence contiguous: nothing is lost,
+ * nothing concealed but the ticks nothing came. */
+static void test_ts_jump(void **state)
+{
+	struct jitbuf jb;
+	uint16_t seq = 2000, play = 2000;
+	uint32_t ts = 160000;
+
+	(void)state;
+	jitbuf_init(&jb, 2);
+	assert_int_equal(put_from(&jb, SSRC, seq++, ts), 0);
+	for (int i = 0; i < 10; i++) {
+		ts += FRAME;
+		assert_int_equal(put_from(&jb, SSRC, seq++, ts), 0);
+		get_seq(&jb, play++);
+	}
+	ts += 8000 * 30;   /* 30 s on */
+	for (int i = 0; i < 50; i++) {
+		ts += FRAME;
+		assert_int_equal(put_from(&jb, SSRC, seq++, ts), 0);
+		get_seq(&jb, play++);
+	}
+	assert_int_equal(jb.concealed, 0);
+	assert_int_equal(jb.dropped, 0);
 }
 
 static void test_reset(void **state)
@@ -357,6 +589,14 @@ int main(void)
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_oversize),
 		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_burst_after_receive_stall),
+		cmocka_unit_test(test_burst_longer_than_buffer),
+		cmocka_unit_test(test_sender_stall),
+		cmocka_unit_test(test_network_burst),
+		cmocka_unit_test(test_seq_jump_ahead),
+		cmocka_unit_test(test_seq_jump_back),
+		cmocka_unit_test(test_ssrc_change),
+		cmocka_unit_test(test_ts_jump),
 		cmocka_unit_test(test_reset),
 	};
 

@@ -71,13 +71,21 @@ static void state(struct fx *f, const char *ua, const char *call,
 		   EVS("sip_callid", "abc"), EV_END);
 }
 
-static void stats(struct fx *f, const char *ua, const char *call,
-		  int64_t tx, int64_t rx)
+static void stats_conc(struct fx *f, const char *ua, const char *call,
+		       int64_t tx, int64_t rx, int64_t concealed)
 {
 	evbus_emit(f->bus, "rtp.stats", ua, call, EVI("tx_pkts", tx),
 		   EVI("tx_bytes", tx * 172), EVI("rx_pkts", rx),
 		   EVI("rx_bytes", rx * 172), EVI("lost", 0), EVI("ooo", 0),
-		   EVD("jitter_ms", 0.5), EVI("rx_pt", 0), EV_END);
+		   EVD("jitter_ms", 0.5), EVI("rx_pt", 0),
+		   EVI("concealed", concealed), EVI("jb_dropped", concealed / 2),
+		   EV_END);
+}
+
+static void stats(struct fx *f, const char *ua, const char *call,
+		  int64_t tx, int64_t rx)
+{
+	stats_conc(f, ua, call, tx, rx, 0);
 }
 
 static void media(struct fx *f, const char *ua, const char *call)
@@ -156,6 +164,33 @@ static void test_rates_and_oneway(void **st)
 	at(f, 8);
 	stats(f, "alice", "c1", 250, 250);
 	assert_string_equal(ui_call_oneway(c, 8), "no tx");
+}
+
+/* Packets keep coming but what is played is mostly made up: the same
+ * kind of warning as one-way audio, gone when the audio is whole again. */
+static void test_concealed_warning(void **st)
+{
+	struct fx *f = *st;
+	struct ui_call *c;
+
+	two_instances(f);
+	state(f, "alice", "c1", "established", "out");
+	c = ui_model_call(f->m, "c1");
+	at(f, 1);
+	media(f, "alice", "c1");
+	at(f, 2);
+	stats_conc(f, "alice", "c1", 50, 50, 0);
+	at(f, 3);
+	stats_conc(f, "alice", "c1", 100, 100, 10);     /* 20 %: fine */
+	assert_null(ui_call_oneway(c, 3));
+	assert_int_equal(c->concealed, 10);
+	at(f, 4);
+	stats_conc(f, "alice", "c1", 150, 150, 50);     /* 80 % */
+	assert_string_equal(ui_call_oneway(c, 4), "concealed");
+	assert_int_equal(c->jb_dropped, 25);
+	at(f, 5);
+	stats_conc(f, "alice", "c1", 200, 200, 50);
+	assert_null(ui_call_oneway(c, 5));
 }
 
 static void test_terminated_lingers(void **st)
@@ -328,6 +363,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_instances_and_calls,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concealed_warning, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_rates_and_oneway, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_terminated_lingers,
