@@ -167,7 +167,8 @@ int call_monitor(struct call *call, int leg, char *err, size_t errsz)
 	}
 
 	if (!app->monitor) {
-		e = monitor_alloc(&app->monitor, app->audio_device);
+		e = monitor_alloc(&app->monitor, app->audio_device,
+				  app->conf->monitor_max_ms);
 		if (e) {
 			re_snprintf(err, errsz, "cannot monitor: %m", e);
 			return e;

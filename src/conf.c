@@ -5,6 +5,7 @@
 #include <ini.h>
 #include <re.h>
 #include "conf.h"
+#include "monitor.h"
 #include "util.h"
 
 static const char default_codecs[] = "PCMU, PCMA, telephone-event";
@@ -30,6 +31,7 @@ static struct conf *conf_new(void)
 	c->rtp_min = 20000;
 	c->rtp_max = 29999;
 	c->rtp_timeout_ms = 30000;
+	c->monitor_max_ms = MONITOR_MAX_MS_DEFAULT;
 	c->port_base = 5060;
 	return c;
 }
@@ -220,6 +222,19 @@ static int general_key(struct parse_ctx *ctx, const char *key,
 	else if (!strcmp(key, "rtp_timeout")) {
 		if (duration_parse(&c->rtp_timeout_ms, val))
 			goto bad;
+	}
+	else if (!strcmp(key, "monitor_max_latency")) {
+		uint64_t ms;
+
+		if (duration_parse(&ms, val) || ms < MONITOR_MAX_MS_MIN ||
+		    ms > MONITOR_MAX_MS_MAX) {
+			re_snprintf(ctx->err, ctx->errsz, "bad value '%s' for "
+				    "monitor_max_latency: a duration from "
+				    "%ums to %us", val, MONITOR_MAX_MS_MIN,
+				    MONITOR_MAX_MS_MAX / 1000);
+			return EINVAL;
+		}
+		c->monitor_max_ms = (unsigned)ms;
 	}
 	else if (!strcmp(key, "port_base")) {
 		if (parse_port(&c->port_base, val))

@@ -46,6 +46,7 @@ struct conf {
 	enum rec_mode record_mode;
 	uint16_t rtp_min, rtp_max;
 	uint64_t rtp_timeout_ms;
+	unsigned monitor_max_ms;     /* the monitor's latency ceiling */
 	uint16_t port_base;
 	struct list instances;       /* struct inst_conf */
 };

@@ -13,11 +13,17 @@
 
 enum {
 	FRAME_MS = 20,
-	BUF_MIN_MS = 40,     /* what the callback waits for before playing */
-	BUF_MAX_MS = 120,    /* beyond this the oldest audio goes */
+	START_MS = 60,       /* what the callback waits for at first */
+	GROW_MS = 20,        /* and more after each underrun */
+	SHRINK_SLACK_MS = 20,   /* surplus over the target worth giving back */
+	SHRINK_WINDOW = 50,  /* frames (1 s) the surplus must last */
 	MAX_IN = 960,        /* 20 ms at 48 kHz */
 	MAX_OUT = 4800,      /* 20 ms at 240 kHz, more than any device */
 };
+
+/* Giving latency back plays 2 % faster: a pitch shift of a third of a
+ * semitone, where dropping audio would be a click or a gap. */
+static const double SHRINK_SPEED = 1.02;
 
 struct monitor {
 	char *device;
@@ -25,19 +31,29 @@ struct monitor {
 	PaStream *pa;
 	uint32_t dev_rate;
 	unsigned dev_ch;
+	unsigned max_ms;           /* the ceiling of our buffer */
 
 	/* Single-producer (re thread) single-consumer (callback) ring. */
 	int16_t *ring;
-	size_t size;               /* power of two */
+	size_t size;               /* power of two, twice the ceiling */
 	_Atomic size_t head;       /* written by the producer only */
 	_Atomic size_t tail;       /* written by the consumer only */
 	_Atomic bool flush;        /* producer asks the consumer to drop all */
 	bool primed;               /* consumer: enough buffered to play */
-	size_t prime, max_fill;    /* samples */
+	size_t ceiling;            /* samples: beyond it the oldest go */
+	_Atomic size_t target;     /* samples: what playout waits for */
 	_Atomic uint64_t underruns, dropped;
+
+	/* producer: the delay a frame written now will have, the most it
+	 * had, and whether the last window had surplus to give back */
+	_Atomic size_t fill_now, fill_max;
+	size_t win_min;
+	unsigned win_n;
+	bool shrinking;
 
 	SRC_STATE *src;
 	uint32_t src_in_rate;
+	bool src_used;             /* the last frame went through it */
 	struct stream *owner;
 };
 
@@ -105,12 +121,13 @@ static void destructor(void *arg)
 	mem_deref(m->device);
 }
 
-int monitor_alloc(struct monitor **mp, const char *device)
+int monitor_alloc(struct monitor **mp, const char *device, unsigned max_ms)
 {
 	struct monitor *m = mem_zalloc(sizeof(*m), destructor);
 
 	if (!m)
 		return ENOMEM;
+	m->max_ms = max_ms < MONITOR_MAX_MS_MIN ? MONITOR_MAX_MS_MIN : max_ms;
 	if (device && *device && str_dup(&m->device, device)) {
 		mem_deref(m);
 		return ENOMEM;
@@ -119,22 +136,25 @@ int monitor_alloc(struct monitor **mp, const char *device)
 	return 0;
 }
 
-/* PortAudio's thread: reads the ring, never waits for anything.  An
- * underrun plays silence; a fill beyond max_fill (the device stalled)
- * drops the oldest audio, so the delay stays bounded. */
+/* PortAudio's thread: reads the ring, never waits for anything.  A late
+ * callback (the device or the machine stalled) finds more buffered and
+ * plays it all: the delay grows, nothing is lost, up to the ceiling,
+ * beyond which the oldest audio goes.  An underrun plays silence and
+ * raises what playout waits for next time. */
 static int pa_callback(const void *in, void *out, unsigned long frames,
 		       const PaStreamCallbackTimeInfo *ti,
 		       PaStreamCallbackFlags flags, void *arg)
 {
 	struct monitor *m = arg;
 	int16_t *o = out;
-	size_t head, tail, fill, n, mask = m->size - 1;
+	size_t head, tail, fill, n, target, mask = m->size - 1;
 	(void)in;
 	(void)ti;
 	(void)flags;
 
 	head = atomic_load_explicit(&m->head, memory_order_acquire);
 	tail = atomic_load_explicit(&m->tail, memory_order_relaxed);
+	target = atomic_load_explicit(&m->target, memory_order_relaxed);
 
 	if (atomic_exchange(&m->flush, false)) {
 		tail = head;
@@ -142,12 +162,12 @@ static int pa_callback(const void *in, void *out, unsigned long frames,
 	}
 
 	fill = head - tail;
-	if (fill > m->max_fill) {
-		atomic_fetch_add(&m->dropped, fill - m->prime);
-		tail = head - m->prime;
-		fill = m->prime;
+	if (fill > m->ceiling) {
+		atomic_fetch_add(&m->dropped, fill - m->ceiling);
+		tail = head - m->ceiling;
+		fill = m->ceiling;
 	}
-	if (!m->primed && fill >= m->prime)
+	if (!m->primed && fill >= target)
 		m->primed = true;
 
 	n = m->primed ? (fill < frames ? fill : frames) : 0;
@@ -156,8 +176,13 @@ static int pa_callback(const void *in, void *out, unsigned long frames,
 	if (n < frames) {
 		memset(o + n, 0, (frames - n) * sizeof(*o));
 		if (m->primed) {
+			size_t grown = target + m->dev_rate / 1000 * GROW_MS;
+
 			atomic_fetch_add(&m->underruns, 1);
 			m->primed = false;
+			if (grown <= m->ceiling / 2)
+				atomic_store_explicit(&m->target, grown,
+						      memory_order_relaxed);
 		}
 	}
 	atomic_store_explicit(&m->tail, tail + n, memory_order_release);
@@ -170,11 +195,14 @@ static int pa_callback(const void *in, void *out, unsigned long frames,
 	return paContinue;
 }
 
+/* Producer: N samples in, or counted as dropped when the consumer has
+ * stopped long enough to fill the whole ring.  Keeps the delay figures
+ * and decides, once a window, whether there is latency to give back. */
 static void ring_write(struct monitor *m, const int16_t *p, size_t n)
 {
 	size_t head = atomic_load_explicit(&m->head, memory_order_relaxed);
 	size_t tail = atomic_load_explicit(&m->tail, memory_order_acquire);
-	size_t mask = m->size - 1;
+	size_t mask = m->size - 1, fill, target;
 
 	if (m->size - (head - tail) < n) {
 		atomic_fetch_add(&m->dropped, n);   /* the callback stopped */
@@ -183,6 +211,27 @@ static void ring_write(struct monitor *m, const int16_t *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		m->ring[(head + i) & mask] = p[i];
 	atomic_store_explicit(&m->head, head + n, memory_order_release);
+
+	/* Past the ceiling the callback drops the oldest: the delay a
+	 * listener gets is never more than that. */
+	fill = head + n - tail;
+	if (fill > m->ceiling)
+		fill = m->ceiling;
+	atomic_store_explicit(&m->fill_now, fill, memory_order_relaxed);
+	if (fill > atomic_load_explicit(&m->fill_max, memory_order_relaxed))
+		atomic_store_explicit(&m->fill_max, fill,
+				      memory_order_relaxed);
+
+	if (!m->win_n || fill < m->win_min)
+		m->win_min = fill;
+	if (++m->win_n < SHRINK_WINDOW)
+		return;
+	/* Never below target + one callback's worth: the fill we see
+	 * includes the frame just written. */
+	target = atomic_load_explicit(&m->target, memory_order_relaxed);
+	m->shrinking = m->win_min > target + n +
+		m->dev_rate / 1000 * SHRINK_SLACK_MS;
+	m->win_n = 0;
 }
 
 static PaDeviceIndex find_device(const char *name)
@@ -280,16 +329,19 @@ int monitor_open(struct monitor *m, char *err, size_t errsz)
 		goto out;
 	}
 
-	/* half a second of room, 40 ms to start, 120 ms at most */
+	/* Room for twice the ceiling, so the ring itself only overflows
+	 * when the callback has stopped altogether. */
+	m->ceiling = (size_t)m->dev_rate * m->max_ms / 1000;
 	m->size = 1;
-	while (m->size < m->dev_rate / 2)
+	while (m->size < 2 * m->ceiling)
 		m->size <<= 1;
 	free(m->ring);
 	m->ring = calloc(m->size, sizeof(*m->ring));
-	m->prime = m->dev_rate / 1000 * BUF_MIN_MS;
-	m->max_fill = m->dev_rate / 1000 * BUF_MAX_MS;
+	atomic_store(&m->target, (size_t)m->dev_rate / 1000 * START_MS);
 	atomic_store(&m->head, 0);
 	atomic_store(&m->tail, 0);
+	atomic_store(&m->fill_now, 0);
+	atomic_store(&m->fill_max, 0);
 	m->primed = false;
 	ret = m->ring ? 0 : ENOMEM;
 	if (!ret) {
@@ -311,19 +363,33 @@ int monitor_open(struct monitor *m, char *err, size_t errsz)
 	return ret;
 }
 
-void monitor_stats(const struct monitor *m, uint64_t *underruns,
-		   uint64_t *dropped_ms)
-{
-	*underruns = m ? atomic_load(&m->underruns) : 0;
-	*dropped_ms = m && m->dev_rate ?
-		atomic_load(&m->dropped) * 1000 / m->dev_rate : 0;
-}
-
-unsigned monitor_latency_ms(const struct monitor *m)
+static unsigned device_ms(const struct monitor *m)
 {
 	const PaStreamInfo *si = m && m->pa ? Pa_GetStreamInfo(m->pa) : NULL;
 
-	return si ? (unsigned)(si->outputLatency * 1000) + BUF_MIN_MS : 0;
+	return si ? (unsigned)(si->outputLatency * 1000) : 0;
+}
+
+static unsigned samples_ms(const struct monitor *m, size_t n)
+{
+	return m->dev_rate ? (unsigned)(n * 1000 / m->dev_rate) : 0;
+}
+
+void monitor_stats(const struct monitor *m, struct monitor_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!m || !m->pa)
+		return;
+	st->underruns = atomic_load(&m->underruns);
+	st->dropped_ms = atomic_load(&m->dropped) * 1000 / m->dev_rate;
+	st->latency_ms = device_ms(m) +
+		samples_ms(m, atomic_load(&m->fill_now) ?
+			   atomic_load(&m->fill_now) : atomic_load(&m->target));
+	st->max_latency_ms = device_ms(m) +
+		samples_ms(m, atomic_load(&m->fill_max));
+	if (st->max_latency_ms < st->latency_ms)
+		st->max_latency_ms = st->latency_ms;
+	st->ceiling_ms = m->max_ms;
 }
 
 uint32_t monitor_device_rate(const struct monitor *m)
@@ -336,6 +402,11 @@ void monitor_set_owner(struct monitor *m, struct stream *owner)
 	m->owner = owner;
 	/* switching is instant: the old leg's queued audio is not played */
 	atomic_store(&m->flush, true);
+	/* the delay figures are the new leg's */
+	atomic_store(&m->fill_now, 0);
+	atomic_store(&m->fill_max, 0);
+	m->win_n = 0;
+	m->shrinking = false;
 }
 
 struct stream *monitor_owner(const struct monitor *m)
@@ -346,7 +417,7 @@ struct stream *monitor_owner(const struct monitor *m)
 /* Resample with libsamplerate's streaming API, keeping its state from
  * frame to frame so there are no clicks at frame edges. */
 static size_t resample(struct monitor *m, const int16_t *in, size_t n,
-		       uint32_t srate, int16_t *out)
+		       uint32_t srate, double speed, int16_t *out)
 {
 	float fin[MAX_IN], fout[MAX_OUT];
 	SRC_DATA d;
@@ -360,6 +431,11 @@ static size_t resample(struct monitor *m, const int16_t *in, size_t n,
 		if (!m->src)
 			return 0;
 	}
+	else if (!m->src_used) {
+		/* what it holds is from before the frames that went past */
+		(void)src_reset(m->src);
+	}
+	m->src_used = true;
 
 	src_short_to_float_array(in, fin, (int)n);
 	memset(&d, 0, sizeof(d));
@@ -367,7 +443,7 @@ static size_t resample(struct monitor *m, const int16_t *in, size_t n,
 	d.input_frames = (long)n;
 	d.data_out = fout;
 	d.output_frames = MAX_OUT;
-	d.src_ratio = (double)m->dev_rate / srate;
+	d.src_ratio = (double)m->dev_rate / srate / speed;
 	if (src_process(m->src, &d))
 		return 0;
 	src_float_to_short_array(fout, out, (int)d.output_frames_gen);
@@ -390,11 +466,13 @@ void monitor_put(struct monitor *m, enum mon_leg leg, const int16_t *rx,
 			pcm_add_sat(r, t);
 	}
 
-	if (srate == m->dev_rate) {
+	if (srate == m->dev_rate && !m->shrinking) {
+		m->src_used = false;
 		ring_write(m, mix, n);
 		return;
 	}
-	outn = resample(m, mix, n, srate, out);
+	outn = resample(m, mix, n, srate, m->shrinking ? SHRINK_SPEED : 1.0,
+			out);
 	if (outn)
 		ring_write(m, out, outn);
 }

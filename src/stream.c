@@ -490,32 +490,42 @@ bool stream_record_failed(struct stream *s, unsigned id)
 	return stream_record_stop(s, "error");
 }
 
+static void emit_monitor(struct stream *s, const char *type, bool on,
+			 enum mon_leg leg, const struct monitor_stats *st)
+{
+	evbus_emit(s->bus, type, s->ua, s->callid,
+		   EVB("on", on), EVS("leg", mon_leg_name(leg)),
+		   EVI("latency_ms", st->latency_ms),
+		   EVI("max_latency_ms", st->max_latency_ms),
+		   EVI("ceiling_ms", st->ceiling_ms),
+		   EVI("rate", monitor_device_rate(s->mon)),
+		   EVI("underruns", st->underruns),
+		   EVI("dropped_ms", st->dropped_ms), EV_END);
+}
+
 void stream_monitor(struct stream *s, struct monitor *m, enum mon_leg leg)
 {
-	uint64_t underruns, dropped_ms;
+	struct monitor_stats st;
 
-	monitor_stats(m ? m : s->mon, &underruns, &dropped_ms);
 	if (!m || leg == MON_OFF) {
 		if (!s->mon)
 			return;
+		/* the leg's figures, before they are another leg's */
+		monitor_stats(s->mon, &st);
+		emit_monitor(s, "monitor", false, MON_OFF, &st);
 		if (monitor_owner(s->mon) == s)
 			monitor_set_owner(s->mon, NULL);
 		s->mon = NULL;
 		s->mon_leg = MON_OFF;
-		leg = MON_OFF;
+		return;
 	}
-	else {
-		if (monitor_owner(m) != s)
-			monitor_set_owner(m, s);
-		s->mon = m;
-		s->mon_leg = leg;
-	}
-	evbus_emit(s->bus, "monitor", s->ua, s->callid,
-		   EVB("on", s->mon != NULL), EVS("leg", mon_leg_name(leg)),
-		   EVI("latency_ms", monitor_latency_ms(s->mon)),
-		   EVI("rate", monitor_device_rate(s->mon)),
-		   EVI("underruns", underruns), EVI("dropped_ms", dropped_ms),
-		   EV_END);
+
+	if (monitor_owner(m) != s)
+		monitor_set_owner(m, s);
+	s->mon = m;
+	s->mon_leg = leg;
+	monitor_stats(m, &st);
+	emit_monitor(s, "monitor", true, leg, &st);
 }
 
 bool stream_monitored(const struct stream *s)
@@ -557,6 +567,13 @@ void stream_emit_stats(struct stream *s)
 		   EVD("jitter_ms", c.jitter_ms), EVI("rx_pt", c.rx_pt),
 		   EVI("concealed", c.concealed),
 		   EVI("jb_dropped", c.jb_dropped), EV_END);
+
+	if (s->mon) {
+		struct monitor_stats st;
+
+		monitor_stats(s->mon, &st);
+		emit_monitor(s, "monitor.stats", true, s->mon_leg, &st);
+	}
 }
 
 bool stream_rx_timed_out(const struct stream *s, uint64_t now,

@@ -382,8 +382,15 @@ static void flag_cells(const struct crow *r, const struct ui_call *c,
 		fmt_dur(d, sizeof(d), now - c->rec_t);
 		flag(r, &x, end, D.g->rec, hl(HL_REC), d, 0);
 	}
-	if (c->monitored)
-		flag(r, &x, end, D.g->mon, hl(HL_HIGH), c->mon_leg, 0);
+	if (c->monitored) {
+		char t[32];
+
+		/* the delay the operator hears, red once audio was dropped */
+		snprintf(t, sizeof(t), "%s %lldms", c->mon_leg,
+			 (long long)c->mon_lat_ms);
+		flag(r, &x, end, D.g->mon, c->mon_drop_ms ? hl(HL_ERR) :
+		     hl(HL_HIGH), t, (int)strlen(c->mon_leg));
+	}
 	if (c->playing)
 		flag(r, &x, end, D.g->play, 0, c->play_file, 4);
 }

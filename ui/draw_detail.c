@@ -168,11 +168,20 @@ static void rx_info(int y, int w, const struct ui_call *c)
 	char b[160];
 	bool bad = c->concealed || c->jb_dropped;
 
-	snprintf(b, sizeof(b), "rx lost %lld  concealed %llu  jb dropped "
-		 "%llu  jitter %.1fms", (long long)c->lost,
-		 (unsigned long long)c->concealed,
-		 (unsigned long long)c->jb_dropped, c->jitter_ms);
-	put(y, 0, w, b, bad ? hl(HL_WAIT) : A_DIM);
+	int n;
+
+	n = snprintf(b, sizeof(b), "rx lost %lld  concealed %llu  jb dropped "
+		     "%llu  jitter %.1fms", (long long)c->lost,
+		     (unsigned long long)c->concealed,
+		     (unsigned long long)c->jb_dropped, c->jitter_ms);
+	if (c->monitored && n > 0 && (size_t)n < sizeof(b))
+		snprintf(b + n, sizeof(b) - (size_t)n, "  monitor %s delay "
+			 "%lldms (max %lld of %lld) dropped %lldms",
+			 c->mon_leg, (long long)c->mon_lat_ms,
+			 (long long)c->mon_max_ms, (long long)c->mon_ceil_ms,
+			 (long long)c->mon_drop_ms);
+	put(y, 0, w, b, bad || (c->monitored && c->mon_drop_ms) ?
+	    hl(HL_WAIT) : A_DIM);
 }
 
 /* Local on the left, remote on the right, a line between. */

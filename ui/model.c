@@ -474,19 +474,27 @@ static void on_rec(struct ui_call *c, const struct event *ev, bool start)
 		 event_str(ev, "reason"));
 }
 
+static void monitor_figures(struct ui_call *c, const struct event *ev)
+{
+	(void)event_int(ev, "latency_ms", &c->mon_lat_ms);
+	(void)event_int(ev, "max_latency_ms", &c->mon_max_ms);
+	(void)event_int(ev, "ceiling_ms", &c->mon_ceil_ms);
+	(void)event_int(ev, "dropped_ms", &c->mon_drop_ms);
+}
+
 static void on_monitor(struct ui_model *m, struct ui_call *c,
 		       const struct event *ev)
 {
-	int64_t lat = 0;
-
 	c->monitored = event_bool(ev, "on");
 	str_copy(c->mon_leg, sizeof(c->mon_leg), event_str(ev, "leg"));
-	(void)event_int(ev, "latency_ms", &lat);
+	monitor_figures(c, ev);
 	if (c->monitored)
 		ui_model_message(m, false, "listening to %s (%s), %lld ms",
-				 c->id, c->mon_leg, (long long)lat);
-	call_log(c, ev->t, false, "monitor %s %s", c->monitored ? "on" :
-		 "off", c->mon_leg);
+				 c->id, c->mon_leg, (long long)c->mon_lat_ms);
+	call_log(c, ev->t, false, "monitor %s %s, delay %lld ms (max %lld), "
+		 "dropped %lld ms", c->monitored ? "on" : "off",
+		 c->monitored ? c->mon_leg : "", (long long)c->mon_lat_ms,
+		 (long long)c->mon_max_ms, (long long)c->mon_drop_ms);
 }
 
 /* Events about a call that the model knows. */
@@ -511,6 +519,8 @@ static void on_call_event(struct ui_model *m, struct ui_call *c,
 		on_rec(c, ev, !strcmp(t, "rec.start"));
 	else if (!strcmp(t, "monitor"))
 		on_monitor(m, c, ev);
+	else if (!strcmp(t, "monitor.stats"))
+		monitor_figures(c, ev);
 	else if (!strcmp(t, "error")) {
 		call_log(c, ev->t, true, "%s: %s", event_str(ev, "what"),
 			 event_str(ev, "detail"));

@@ -83,6 +83,9 @@ struct ui_call {
 	double rec_t;          /* when it started (the path is in the log) */
 	bool monitored;
 	char mon_leg[8];
+	/* monitor / monitor.stats: the delay now, its most, the ceiling,
+	 * and what was dropped past it */
+	int64_t mon_lat_ms, mon_max_ms, mon_ceil_ms, mon_drop_ms;
 	bool playing;
 	char play_file[128];   /* the file's base name */
 

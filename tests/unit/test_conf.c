@@ -70,6 +70,7 @@ static const char full_conf[] =
 	"record_dir = /tmp/recs   # where calls go\n"
 	"rtp_ports = 30000-30999\n"
 	"rtp_timeout = 45s\n"
+	"monitor_max_latency = 1.5s\n"
 	"port_base = 6000\n"
 	"\n"
 	"[alice]\n"
@@ -110,6 +111,7 @@ static void test_full(void **state)
 	assert_int_equal(c->rtp_min, 30000);
 	assert_int_equal(c->rtp_max, 30999);
 	assert_int_equal(c->rtp_timeout_ms, 45000);
+	assert_int_equal(c->monitor_max_ms, 1500);
 	assert_int_equal(c->port_base, 6000);
 	assert_int_equal(list_count(&c->instances), 3);
 
@@ -117,7 +119,7 @@ static void test_full(void **state)
 	a = c->instances.head->data;
 	assert_string_equal(a->name, "alice");
 	assert_ptr_equal(conf_instance(c, "alice"), a);
-	assert_int_equal(a->line, 9);
+	assert_int_equal(a->line, 10);
 	assert_string_equal(a->user, "2001");
 	assert_string_equal(a->display, "Alice Liddell");
 	assert_string_equal(a->addr, "127.0.0.2");
@@ -138,7 +140,7 @@ static void test_full(void **state)
 
 	b = conf_instance(c, "bob");
 	assert_non_null(b);
-	assert_int_equal(b->line, 22);
+	assert_int_equal(b->line, 23);
 	assert_string_equal(b->user, "2002");
 	assert_int_equal(b->answer.mode, ANSWER_REJECT);
 	assert_int_equal(b->answer.code, 486);
@@ -191,6 +193,7 @@ static void test_general_defaults(void **state)
 	assert_int_equal(c->rtp_min, 20000);
 	assert_int_equal(c->rtp_max, 29999);
 	assert_int_equal(c->rtp_timeout_ms, 30000);
+	assert_int_equal(c->monitor_max_ms, 500);
 	assert_int_equal(c->port_base, 5060);
 	mem_deref(c);
 }
@@ -227,6 +230,13 @@ static void test_bad_values(void **state)
 		 NULL);
 	load_bad("[general]\nrtp_timeout = -5s\n[a]\n", 2, "rtp_timeout",
 		 NULL);
+	/* The monitor's ceiling: a duration, and one that makes sense. */
+	load_bad("[general]\nmonitor_max_latency = 50ms\n[a]\n", 2,
+		 "monitor_max_latency", "100ms to 5s", NULL);
+	load_bad("[general]\nmonitor_max_latency = 6s\n[a]\n", 2,
+		 "monitor_max_latency", NULL);
+	load_bad("[general]\nmonitor_max_latency = lots\n[a]\n", 2,
+		 "lots", NULL);
 	/* Only a comment is left once it is stripped. */
 	load_bad("[general]\nrecord_dir = # nothing\n[a]\n", 2,
 		 "record_dir", NULL);
