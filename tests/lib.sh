@@ -192,6 +192,41 @@ silent_runs() {
 	END { if (run) printf "%.2f %d\n", start * 0.02, (f - start) * 20 }'
 }
 
+# probe_start / probe_stop: watch the machine itself (tests/tools/
+# stall_probe) while a real-time test runs.  probe_stop leaves the stalls
+# it saw in $SCRATCH/probe ("START_S LATE_MS" lines, seconds since
+# PROBE_T0, the `date +%s.%N` it started at) and the longest in PROBE_MAX
+# (ms).
+probe_start() {
+	_probe="${top_builddir:-.}/tests/tools/stall_probe"
+	[ -x "$_probe" ] || skip "no $_probe (make check builds it)"
+	PROBE_T0=$(date +%s.%N)
+	"$_probe" "$SCRATCH/probe" &
+	PROBE_PID=$!
+	BG_PIDS="$BG_PIDS $PROBE_PID"
+}
+probe_stop() {
+	kill -TERM "$PROBE_PID" 2>/dev/null || true
+	wait "$PROBE_PID" 2>/dev/null || true
+	PROBE_MAX=$(awk '$1=="max" {print $2}' "$SCRATCH/probe" 2>/dev/null)
+	: "${PROBE_MAX:=0}"
+	echo "the machine itself stalled for up to $PROBE_MAX ms"
+}
+# probe_skipped_ms: how much wall time the engine may have skipped: its
+# scheduler gives up catching up on a stall past 5 ticks (100 ms) and
+# skips it whole, so every stall the probe saw from 80 ms on counts.
+probe_skipped_ms() {
+	awk '$1 != "max" && $2 >= 80 { s += $2 } END { printf "%d", s }' "$SCRATCH/probe"
+}
+# machine_stalled MS AT T0: the probe saw a stall of at least MS - 40 ms
+# within half a second of AT seconds after the `date +%s.%N` T0: a dropout
+# of MS there is the machine's (every process stood still), not ours.
+machine_stalled() {
+	awk -v ms="$1" -v at="$(echo "$3 - $PROBE_T0 + $2" | bc -l)" '
+		$1 != "max" && $2 >= ms - 40 && $1 > at - 0.5 && $1 < at + 0.5 { f = 1 }
+		END { exit !f }' "$SCRATCH/probe"
+}
+
 # alsa_fifo_home DIR FIFO: make DIR a $HOME whose ALSA default device is
 # the `file` plugin writing raw 48 kHz mono S16 into FIFO (made here), for
 # tests/tools/fifo_pacer to play the sound card.  The FIFO runs at 48 kHz so

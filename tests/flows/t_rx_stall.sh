@@ -9,7 +9,9 @@
 #    (a jitter buffer that loses its place after a burst conceals the rest
 #    of the call).
 # The stalls are measured as they happened (a busy machine may stretch
-# `sleep 0.2`), and the gap is judged against the measured stall.
+# `sleep 0.2`), and the gap is judged against the measured stall; a stall
+# probe beside them tells a dropout the machine caused (every process
+# stood still) from one of ours.
 . "$srcdir/tests/lib.sh"
 ports_for 33
 command -v sox >/dev/null || skip "sox not installed"
@@ -44,14 +46,16 @@ alice: hangup
 FLOW
 mkdir "$SCRATCH/rec"
 
+probe_start
 sipflow_start bob -c "$SCRATCH/bob.conf" -s "$SCRATCH/bob.flow"
 bob=$SF_PID
 wait_event "$SCRATCH/bob.jsonl" '.ev=="ua.ready"' 10 || fail "bob did not start"
 sipflow_start alice -c "$SCRATCH/alice.conf" -s "$SCRATCH/alice.flow" -r "$SCRATCH/rec"
 alice=$SF_PID
 wait_event "$SCRATCH/alice.jsonl" '.ev=="rec.start"' 10 || fail "alice did not record"
-
 now() { date +%s.%N; }
+t_rec=$(now)
+
 # stall PID: stop it for 200 ms; prints how long it really stood still.
 stall() {
 	_a=$(now)
@@ -62,7 +66,7 @@ stall() {
 	echo "$_b - $_a" | bc -l
 }
 sleep 2
-t_rec=$(last_field "$SCRATCH/alice.jsonl" '.ev=="rec.start"' t)
+t_bob=$(now)
 bob_stall=$(stall "$bob")
 sleep 2
 alice_stall=$(stall "$alice")
@@ -72,6 +76,7 @@ sipflow_wait alice
 expect_rc 0
 sipflow_wait bob
 expect_rc 0
+probe_stop
 
 ev="$SCRATCH/alice.jsonl"
 rec=$(last_field "$ev" '.ev=="rec.stop"' path)
@@ -83,23 +88,27 @@ cat "$SCRATCH/runs"
 # frames the far end's stop: a gap is what lies between.
 len=$(soxi -D "$rec")
 awk -v end="$len" '$1 >= 0.1 && $1 < end - 0.1' "$SCRATCH/runs" >"$SCRATCH/gaps"
-n=$(wc -l <"$SCRATCH/gaps")
-# bob's stall: one gap; alice's own: none (her skipped ticks are not in
-# the file, and what queued meanwhile plays on).
-[ "$n" -le 1 ] || fail "$n gaps in the received audio: $(tr '\n' ';' <"$SCRATCH/gaps")"
-[ "$n" -eq 1 ] || fail "bob's stall left no gap at all: was he stopped? ($(cat "$SCRATCH/runs"))"
-gap_ms=$(awk '{print $2}' "$SCRATCH/gaps")
+# bob's stall: one gap where he stood still; alice's own: none (her
+# skipped ticks are not in the file, and what queued meanwhile plays on).
+# Any other is ours, unless the machine stalled that long itself.
+bob_at=$(echo "$t_bob - $t_rec" | bc -l)
+awk -v at="$bob_at" '$1 >= at - 0.3 && $1 <= at + 0.6' "$SCRATCH/gaps" >"$SCRATCH/bob_gap"
+awk -v at="$bob_at" '$1 < at - 0.3 || $1 > at + 0.6' "$SCRATCH/gaps" >"$SCRATCH/other"
+[ "$(wc -l <"$SCRATCH/bob_gap")" -eq 1 ] ||
+	fail "not one gap where bob stood still (at $bob_at s): $(tr '\n' ';' <"$SCRATCH/gaps")"
+while read -r at ms; do
+	machine_stalled "$ms" "$at" "$t_rec" ||
+		fail "a $ms ms gap at $at s, and the machine did not stall that long then"
+	echo "a $ms ms gap at $at s, while the machine itself stalled as long"
+done <"$SCRATCH/other"
+gap_ms=$(awk '{print $2}' "$SCRATCH/bob_gap")
+at=$(awk '{print $1}' "$SCRATCH/bob_gap")
 # What nothing was sent for, and the 40 ms of re-buffering after it, plus a
 # frame either side for where the stall fell in a tick.
 max=$(echo "$bob_stall * 1000 + 40 + 40" | bc -l)
-printf 'the gap lasts %d ms (bob stood still %.0f ms; at most %.0f)\n' \
-	"$gap_ms" "$(echo "$bob_stall * 1000" | bc -l)" "$max"
+printf 'the gap at %s s lasts %d ms (bob stood still %.0f ms; at most %.0f)\n' \
+	"$at" "$gap_ms" "$(echo "$bob_stall * 1000" | bc -l)" "$max"
 [ "$(echo "$gap_ms <= $max" | bc -l)" = 1 ] || fail "a $gap_ms ms gap for a stall of $bob_stall s"
-# Where it is: about 2 s into the recording.
-at=$(awk '{print $1}' "$SCRATCH/gaps")
-t_stall_rel=$(echo "$at" | bc -l)
-[ "$(echo "$t_stall_rel > 1 && $t_stall_rel < 4" | bc -l)" = 1 ] ||
-	fail "the gap is at $at s, not where bob stood still"
 
 # The tone holds everywhere else, in both halves after each stall.
 a=$(band_rms "$rec" 620-700 remix 1 trim "$(echo "$at + 0.5" | bc -l)" 1.5)
@@ -113,10 +122,12 @@ conc=$(last_field "$ev" '.ev=="rtp.stats"' concealed)
 jbd=$(last_field "$ev" '.ev=="rtp.stats"' jb_dropped)
 lost=$(last_field "$ev" '.ev=="rtp.stats"' lost)
 silent=$(awk '{s += $2} END {print s / 20}' "$SCRATCH/gaps")
+a_ms=$(echo "$alice_stall * 1000 / 1" | bc)
 echo "concealed $conc frames (silent in the file: $silent), jb_dropped $jbd, lost $lost"
 [ "$lost" -eq 0 ] || fail "$lost packets lost on loopback"
 [ "$conc" -ge $((silent - 2)) ] && [ "$conc" -le $((silent + 2)) ] ||
 	fail "concealed says $conc frames, the file has $silent silent ones"
-# The burst after alice's stall is latency given back, at most the stall.
-[ "$jbd" -le 15 ] || fail "$jbd received frames thrown away"
+# The burst after alice's stall is latency given back: at most the frames
+# that came while she stood still.
+[ "$jbd" -le $((a_ms / 20 + 3)) ] || fail "$jbd received frames thrown away for a $a_ms ms stall"
 echo ok

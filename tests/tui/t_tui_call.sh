@@ -46,9 +46,10 @@ pkts() {
 wait_screen '^c1 .* PCMU +[0-9]+ (49|50|51)/s +[0-9]+ (49|50|51)/s '
 p1=$(pkts)
 [ -n "$p1" ] || tfail "no TX/RX counts in c1's row"
-sleep 2
-p2=$(pkts)
-tx1=${p1% *} rx1=${p1#* } tx2=${p2% *} rx2=${p2#* }
+tx1=${p1% *} rx1=${p1#* }
+# Until both moved (once a second): a busy machine only makes it later.
+_poll 'p2=$(pkts); [ "${p2% *}" -gt "$tx1" ] && [ "${p2#* }" -gt "$rx1" ]' 10 || true
+tx2=${p2% *} rx2=${p2#* }
 [ "$tx2" -gt "$tx1" ] || tfail "TX did not grow: $tx1 then $tx2"
 [ "$rx2" -gt "$rx1" ] || tfail "RX did not grow: $rx1 then $rx2"
 echo "c1 packets: tx $tx1 -> $tx2, rx $rx1 -> $rx2"
