@@ -143,18 +143,19 @@ done <"$SCRATCH/gaps"
 # on at its own pace): the listener hears that gap and then everything,
 # later; nothing is dropped within the ceiling, and the delay the stall
 # added is given back while the device keeps up.
-cat >"$SCRATCH/flow_stall" <<'FLOW'
-alice: call bob
-alice: expect established 5s
-alice: monitor rx
-alice: wait 8s
-alice: monitor off
-alice: hangup
-FLOW
-pace 12 -s 2.0:300
-HOME="$SCRATCH/home" run_sipflow stall -c "$SCRATCH/conf" -s "$SCRATCH/flow_stall"
-expect_rc 0
-unpace
+# listen NAME CONF SECONDS PACER-ARGS...: bob's side heard for SECONDS
+# on a card played by the pacer.
+listen() {
+	printf 'alice: call bob\nalice: expect established 5s\nalice: monitor rx\nalice: wait %ss\nalice: monitor off\nalice: hangup\n' \
+		"$3" >"$SCRATCH/flow_$1"
+	_n=$1 _c=$2
+	shift 3
+	pace "$@"
+	HOME="$SCRATCH/home" run_sipflow "$_n" -c "$_c" -s "$SCRATCH/flow_$_n"
+	expect_rc 0
+	unpace
+}
+listen stall "$SCRATCH/conf" 8 12 -s 2.0:300
 max=$(ev_field "$off" max_latency_ms)
 drop=$(ev_field "$off" dropped_ms)
 end=$(jq -r 'select(.ev=="monitor.stats") | .latency_ms' "$EV" | tail -n 1)
@@ -184,18 +185,7 @@ a=$(band_rms "$SCRATCH/out.wav" 620-700 trim 3 4.5)
 # Past the ceiling (150 ms here), the oldest audio goes: a 600 ms stall
 # costs what did not fit, no more.
 sed '1a monitor_max_latency = 150ms' "$SCRATCH/conf" >"$SCRATCH/conf_low"
-cat >"$SCRATCH/flow_over" <<'FLOW'
-alice: call bob
-alice: expect established 5s
-alice: monitor rx
-alice: wait 4s
-alice: monitor off
-alice: hangup
-FLOW
-pace 8 -s 1.5:600
-HOME="$SCRATCH/home" run_sipflow over -c "$SCRATCH/conf_low" -s "$SCRATCH/flow_over"
-expect_rc 0
-unpace
+listen over "$SCRATCH/conf_low" 4 8 -s 1.5:600
 drop=$(ev_field "$off" dropped_ms)
 max=$(ev_field "$off" max_latency_ms)
 ceil=$(ev_field "$off" ceiling_ms)

@@ -124,9 +124,9 @@ static void test_instances_and_calls(void **st)
 	assert_int_equal(c->log_n, 2);
 }
 
-static void test_rates_and_oneway(void **st)
+/* alice's call c1, established, its media started at 1 s. */
+static struct ui_call *media_up(struct fx *f)
 {
-	struct fx *f = *st;
 	struct ui_call *c;
 
 	two_instances(f);
@@ -134,6 +134,14 @@ static void test_rates_and_oneway(void **st)
 	c = ui_model_call(f->m, "c1");
 	at(f, 1);
 	media(f, "alice", "c1");
+	return c;
+}
+
+static void test_rates_and_oneway(void **st)
+{
+	struct fx *f = *st;
+	struct ui_call *c = media_up(f);
+
 	assert_null(ui_call_oneway(c, 1));
 
 	at(f, 2);
@@ -171,13 +179,8 @@ static void test_rates_and_oneway(void **st)
 static void test_concealed_warning(void **st)
 {
 	struct fx *f = *st;
-	struct ui_call *c;
+	struct ui_call *c = media_up(f);
 
-	two_instances(f);
-	state(f, "alice", "c1", "established", "out");
-	c = ui_model_call(f->m, "c1");
-	at(f, 1);
-	media(f, "alice", "c1");
 	at(f, 2);
 	stats_conc(f, "alice", "c1", 50, 50, 0);
 	at(f, 3);
