@@ -23,6 +23,8 @@ void jitbuf_reset(struct jitbuf *jb)
 	drop_all(jb);
 	jb->playing = false;
 	jb->have_ssrc = false;
+	jb->have_prev = false;
+	jb->have_stray = false;
 	/* The next frame starts a timeline of its own. */
 	jb->started = false;
 	jb->window = 0;
@@ -64,12 +66,43 @@ static void drop_oldest(struct jitbuf *jb)
 }
 
 /* A new source, or a sequence number no burst or reordering explains:
- * what is held belongs to the old timeline. */
+ * what is held belongs to the old timeline, and playout buffers up to
+ * the target depth again. */
 static void restart_at(struct jitbuf *jb, uint16_t seq)
 {
 	drop_all(jb);
 	jb->next_seq = seq;
+	jb->playing = false;
+	jb->have_stray = false;
 	jb->window = 0;
+}
+
+/* Before the first playout a frame may come that is older than those
+ * held: playout starts from it, and what it puts out of reach goes. */
+static void start_earlier(struct jitbuf *jb, uint16_t seq)
+{
+	for (unsigned i = 0; i < JITBUF_SLOTS; i++) {
+		struct jitbuf_slot *s = &jb->slot[i];
+
+		if (s->used && (int16_t)(s->seq - seq) >= JITBUF_SLOTS) {
+			s->used = false;
+			--jb->count;
+			++jb->dropped;
+		}
+	}
+	jb->next_seq = seq;
+}
+
+/* A frame far behind playout: one alone is a stray (an old duplicate, a
+ * packet reordered across a restart) and goes; two in a row are a sender
+ * that started its sequence over. */
+static bool restarted_behind(struct jitbuf *jb, uint16_t seq)
+{
+	if (jb->have_stray && seq == (uint16_t)(jb->stray + 1))
+		return true;
+	jb->stray = seq;
+	jb->have_stray = true;
+	return false;
 }
 
 int jitbuf_put(struct jitbuf *jb, uint32_t ssrc, uint16_t seq, uint32_t ts,
@@ -83,24 +116,40 @@ int jitbuf_put(struct jitbuf *jb, uint32_t ssrc, uint16_t seq, uint32_t ts,
 		return EMSGSIZE;
 	}
 
-	if (jb->have_ssrc && ssrc != jb->ssrc)
+	if (jb->have_ssrc && ssrc != jb->ssrc) {
+		/* What the old source still had on the way is history. */
+		if (jb->have_prev && ssrc == jb->prev_ssrc) {
+			++jb->dropped;
+			return ETIMEDOUT;
+		}
+		jb->prev_ssrc = jb->ssrc;
+		jb->have_prev = true;
 		restart_at(jb, seq);
+	}
 	jb->ssrc = ssrc;
 	jb->have_ssrc = true;
 
 	/* The first playout starts at the lowest sequence seen. */
-	if (!jb->started && (!jb->count ||
-			     (int16_t)(seq - jb->next_seq) < 0))
-		jb->next_seq = seq;
+	if (!jb->started) {
+		if (!jb->count)
+			jb->next_seq = seq;
+		else if ((int16_t)(seq - jb->next_seq) <= -JITBUF_MAX_LATE)
+			restart_at(jb, seq);
+		else if ((int16_t)(seq - jb->next_seq) < 0)
+			start_earlier(jb, seq);
+	}
 
 	ahead = (int16_t)(seq - jb->next_seq);
 
 	/* Once playout has begun, anything before next_seq is history, also
-	 * while re-buffering after an underrun; far behind, it is a sender
-	 * that started its sequence over. */
+	 * while re-buffering after an underrun. */
 	if (jb->started && ahead < 0) {
 		if (ahead >= -JITBUF_MAX_LATE) {
 			++jb->late;
+			++jb->dropped;
+			return ETIMEDOUT;
+		}
+		if (!restarted_behind(jb, seq)) {
 			++jb->dropped;
 			return ETIMEDOUT;
 		}
@@ -112,9 +161,12 @@ int jitbuf_put(struct jitbuf *jb, uint32_t ssrc, uint16_t seq, uint32_t ts,
 		restart_at(jb, seq);
 	}
 	else if (ahead >= JITBUF_SLOTS) {
-		/* A burst longer than the buffer: the oldest go. */
-		while (jb->count && (int16_t)(seq - jb->next_seq) >=
-		       JITBUF_SLOTS)
+		/* A burst longer than the buffer: the oldest go, as many as
+		 * it takes to make room. */
+		const struct jitbuf_slot *o;
+
+		while ((o = oldest(jb)) != NULL &&
+		       (int16_t)(seq - o->seq) >= JITBUF_SLOTS)
 			drop_oldest(jb);
 		if (jb->count)
 			skip_to_oldest(jb);
@@ -126,8 +178,9 @@ int jitbuf_put(struct jitbuf *jb, uint32_t ssrc, uint16_t seq, uint32_t ts,
 	if (s->used && s->seq == seq)
 		return EALREADY;
 	if (s->used) {
-		/* Only reachable while buffering the first frames out of
-		 * order: the slot's frame is a whole buffer away. */
+		/* Not reachable: every frame held is within JITBUF_SLOTS of
+		 * next_seq.  Kept so a broken invariant costs a frame, not a
+		 * wrong count. */
 		++jb->dropped;
 		--jb->count;
 	}

@@ -9,8 +9,10 @@
  * whole time.  A frame it holds is never concealed: when the next frame
  * is missing and more than the target depth is waiting, playout moves on
  * to the oldest frame held.  A sequence jump or a new SSRC restarts the
- * timeline at once.  Every frame played as silence after playout began
- * counts as concealed, every received frame thrown away as dropped. */
+ * timeline at once (a lone frame far behind, or one from the source just
+ * left, is a straggler and goes).  Every frame played as silence after
+ * playout began counts as concealed, every received frame thrown away as
+ * dropped. */
 #ifndef SIPFLOW_JITTER_H
 #define SIPFLOW_JITTER_H
 
@@ -37,8 +39,10 @@ struct jitbuf {
 	unsigned depth;       /* frames buffered before playout starts */
 	bool playing;
 	bool started;         /* played before: next_seq is authoritative */
-	bool have_ssrc;
-	uint32_t ssrc;
+	bool have_ssrc, have_prev;
+	uint32_t ssrc, prev_ssrc;  /* the source now, and the one before */
+	bool have_stray;
+	uint16_t stray;       /* a frame far behind playout, just seen */
 	uint16_t next_seq;
 	unsigned count;
 	unsigned min_count;   /* lowest fill seen in this shrink window */

@@ -17,6 +17,7 @@ enum {
 	GROW_MS = 20,        /* and more after each underrun */
 	SHRINK_SLACK_MS = 20,   /* surplus over the target worth giving back */
 	SHRINK_WINDOW = 50,  /* frames (1 s) the surplus must last */
+	DECAY_WINDOWS = 10,  /* windows without an underrun: wait 20 ms less */
 	MAX_IN = 960,        /* 20 ms at 48 kHz */
 	MAX_OUT = 4800,      /* 20 ms at 240 kHz, more than any device */
 };
@@ -50,12 +51,20 @@ struct monitor {
 	size_t win_min;
 	unsigned win_n;
 	bool shrinking;
+	uint64_t underruns_seen;   /* at the last decay check */
+	unsigned calm_windows;     /* windows since an underrun */
 
 	SRC_STATE *src;
 	uint32_t src_in_rate;
-	bool src_used;             /* the last frame went through it */
+	bool src_used;             /* this leg's audio goes through it */
 	struct stream *owner;
 };
+
+/* MS milliseconds of samples at the device's rate. */
+static size_t ms_samples(const struct monitor *m, unsigned ms)
+{
+	return (size_t)m->dev_rate * ms / 1000;
+}
 
 static const char *const leg_names[] = {"off", "rx", "tx", "both"};
 
@@ -157,8 +166,12 @@ static int pa_callback(const void *in, void *out, unsigned long frames,
 	target = atomic_load_explicit(&m->target, memory_order_relaxed);
 
 	if (atomic_exchange(&m->flush, false)) {
+		/* a new leg: its own start, nothing of the last one's */
 		tail = head;
 		m->primed = false;
+		target = ms_samples(m, START_MS);
+		atomic_store_explicit(&m->target, target,
+				      memory_order_relaxed);
 	}
 
 	fill = head - tail;
@@ -176,13 +189,14 @@ static int pa_callback(const void *in, void *out, unsigned long frames,
 	if (n < frames) {
 		memset(o + n, 0, (frames - n) * sizeof(*o));
 		if (m->primed) {
-			size_t grown = target + m->dev_rate / 1000 * GROW_MS;
+			size_t grown = target + ms_samples(m, GROW_MS);
 
 			atomic_fetch_add(&m->underruns, 1);
 			m->primed = false;
+			/* the producer may be lowering it: then skip */
 			if (grown <= m->ceiling / 2)
-				atomic_store_explicit(&m->target, grown,
-						      memory_order_relaxed);
+				(void)atomic_compare_exchange_strong(
+					&m->target, &target, grown);
 		}
 	}
 	atomic_store_explicit(&m->tail, tail + n, memory_order_release);
@@ -193,6 +207,27 @@ static int pa_callback(const void *in, void *out, unsigned long frames,
 			o[i * m->dev_ch + c] = o[i];
 	}
 	return paContinue;
+}
+
+/* Producer: what underruns taught playout to wait for is unlearnt 20 ms
+ * at a time once DECAY_WINDOWS went by without one, so a stall long ago
+ * does not cost delay for the rest of the session. */
+static void decay(struct monitor *m, size_t target)
+{
+	uint64_t u = atomic_load_explicit(&m->underruns, memory_order_relaxed);
+	size_t start = ms_samples(m, START_MS), step = ms_samples(m, GROW_MS);
+
+	if (u != m->underruns_seen) {
+		m->underruns_seen = u;
+		m->calm_windows = 0;
+		return;
+	}
+	if (++m->calm_windows < DECAY_WINDOWS || target < start + step)
+		return;
+	m->calm_windows = 0;
+	/* the callback may be raising it: then leave it */
+	(void)atomic_compare_exchange_strong(&m->target, &target,
+					     target - step);
 }
 
 /* Producer: N samples in, or counted as dropped when the consumer has
@@ -230,8 +265,9 @@ static void ring_write(struct monitor *m, const int16_t *p, size_t n)
 	 * includes the frame just written. */
 	target = atomic_load_explicit(&m->target, memory_order_relaxed);
 	m->shrinking = m->win_min > target + n +
-		m->dev_rate / 1000 * SHRINK_SLACK_MS;
+		ms_samples(m, SHRINK_SLACK_MS);
 	m->win_n = 0;
+	decay(m, target);
 }
 
 static PaDeviceIndex find_device(const char *name)
@@ -337,7 +373,7 @@ int monitor_open(struct monitor *m, char *err, size_t errsz)
 		m->size <<= 1;
 	free(m->ring);
 	m->ring = calloc(m->size, sizeof(*m->ring));
-	atomic_store(&m->target, (size_t)m->dev_rate / 1000 * START_MS);
+	atomic_store(&m->target, ms_samples(m, START_MS));
 	atomic_store(&m->head, 0);
 	atomic_store(&m->tail, 0);
 	atomic_store(&m->fill_now, 0);
@@ -407,6 +443,9 @@ void monitor_set_owner(struct monitor *m, struct stream *owner)
 	atomic_store(&m->fill_max, 0);
 	m->win_n = 0;
 	m->shrinking = false;
+	m->calm_windows = 0;
+	/* the resampler's history is the old leg's */
+	m->src_used = false;
 }
 
 struct stream *monitor_owner(const struct monitor *m)
@@ -466,8 +505,9 @@ void monitor_put(struct monitor *m, enum mon_leg leg, const int16_t *rx,
 			pcm_add_sat(r, t);
 	}
 
-	if (srate == m->dev_rate && !m->shrinking) {
-		m->src_used = false;
+	/* Once a leg needed the resampler (another rate, or giving delay
+	 * back), it stays on it: switching back and forth would click. */
+	if (srate == m->dev_rate && !m->shrinking && !m->src_used) {
 		ring_write(m, mix, n);
 		return;
 	}

@@ -10,8 +10,9 @@
  * plays all of it, so the delay grows instead of audio being lost, up to
  * a ceiling (sipflow.conf's monitor_max_latency) past which the oldest
  * audio goes; an underrun plays silence and makes playout wait 20 ms
- * longer next time; a surplus that lasted a whole second is given back by
- * playing 2 % faster until it is gone. */
+ * longer (10 s without one: 20 ms less again, and each new leg starts
+ * afresh); a surplus that lasted a whole second is given back by playing
+ * 2 % faster until it is gone. */
 #ifndef SIPFLOW_MONITOR_H
 #define SIPFLOW_MONITOR_H
 

@@ -460,6 +460,8 @@ static void test_seq_jump_back(void **state)
 
 	(void)state;
 	seq -= 20000;
+	/* the first looks like a stray; the second confirms the restart */
+	assert_int_equal(put(&jb, seq++), ETIMEDOUT);
 	assert_true(silent_ticks(&jb, SSRC, &seq, 50) <= jb.depth);
 	assert_int_equal(jb.late, 0);
 }
@@ -494,6 +496,79 @@ static void test_ts_jump(void **state)
 	}
 	assert_int_equal(jb.concealed, 0);
 	assert_int_equal(jb.dropped, 0);
+}
+
+/* A burst over a gap (frame 100 lost): only what does not fit goes. */
+static void test_burst_over_gap(void **state)
+{
+	struct jitbuf jb;
+	uint16_t play, seq = playing(&jb, 90, 9, &play);
+
+	(void)state;
+	assert_int_equal(seq, 100);
+	get_seq(&jb, 99);
+	for (uint16_t s = 101; s <= 115; s++)
+		assert_int_equal(put(&jb, s), 0);
+	/* 116 is 16 past the lost 100 but only 15 past 101: it fits. */
+	assert_int_equal(put(&jb, 116), 0);
+	assert_int_equal(jb.dropped, 0);
+	get_seq(&jb, 101);
+	assert_int_equal(jb.concealed, 0);
+}
+
+/* Before playout starts, frames far apart: playout starts where it can
+ * play, not at a frame a whole buffer away from the rest. */
+static void test_prestart_far_apart(void **state)
+{
+	struct jitbuf jb;
+
+	(void)state;
+	jitbuf_init(&jb, 3);
+	assert_int_equal(put(&jb, 50), 0);
+	assert_int_equal(put(&jb, 30), 0);     /* 50 is out of reach now */
+	assert_int_equal(jb.count, 1);
+	assert_int_equal(put(&jb, 31), 0);
+	assert_int_equal(put(&jb, 32), 0);
+	get_seq(&jb, 30);
+	get_seq(&jb, 31);
+	get_seq(&jb, 32);
+
+	/* Across the wrap's other half: a new timeline, not "older". */
+	jitbuf_init(&jb, 2);
+	assert_int_equal(put(&jb, 40000), 0);
+	assert_int_equal(put(&jb, 5), 0);
+	assert_int_equal(put(&jb, 6), 0);
+	get_seq(&jb, 5);
+	get_seq(&jb, 6);
+}
+
+/* One old frame far behind (a duplicate from long ago) is a straggler:
+ * it goes, and playout keeps its place and its frames. */
+static void test_stray_far_behind(void **state)
+{
+	struct jitbuf jb;
+	uint16_t play, seq = playing(&jb, 5000, 10, &play);
+
+	(void)state;
+	assert_int_equal(put(&jb, 1000), ETIMEDOUT);
+	assert_int_equal(silent_ticks(&jb, SSRC, &seq, 20), 0);
+	assert_int_equal(jb.dropped, 1);
+}
+
+/* After an SSRC change, a packet of the old source still on its way is
+ * history, not a second switch. */
+static void test_old_ssrc_straggler(void **state)
+{
+	struct jitbuf jb;
+	uint16_t play, seq = playing(&jb, 700, 10, &play);
+	uint16_t other = 100;
+	unsigned silent;
+
+	(void)state;
+	silent = silent_ticks(&jb, SSRC + 1, &other, 5);
+	assert_int_equal(put(&jb, seq), ETIMEDOUT);
+	silent += silent_ticks(&jb, SSRC + 1, &other, 20);
+	assert_true(silent <= jb.depth);
 }
 
 static void test_reset(void **state)
@@ -544,6 +619,10 @@ int main(void)
 		cmocka_unit_test(test_seq_jump_back),
 		cmocka_unit_test(test_ssrc_change),
 		cmocka_unit_test(test_ts_jump),
+		cmocka_unit_test(test_burst_over_gap),
+		cmocka_unit_test(test_prestart_far_apart),
+		cmocka_unit_test(test_stray_far_behind),
+		cmocka_unit_test(test_old_ssrc_straggler),
 		cmocka_unit_test(test_reset),
 	};
 
