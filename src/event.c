@@ -28,11 +28,11 @@ static const struct event_type types[] = {
 	{"rec.start",      "path mode", "recording started"},
 	{"rec.stop",       "path seconds dropped reason",
 	 "recording stopped (stopped, hangup, error, replaced)"},
-	{"monitor",        "on leg latency_ms max_latency_ms ceiling_ms rate "
-			   "underruns dropped_ms",
+	{"monitor",        "on leg latency_ms max_latency_ms ceiling_ms "
+			   "feed_late_ms rate underruns dropped_ms",
 	 "local monitoring changed (device latency and rate when on)"},
-	{"monitor.stats",  "on leg latency_ms max_latency_ms ceiling_ms rate "
-			   "underruns dropped_ms",
+	{"monitor.stats",  "on leg latency_ms max_latency_ms ceiling_ms "
+			   "feed_late_ms rate underruns dropped_ms",
 	 "while a leg is monitored, every second"},
 	{"sip.tx",         "first_line cseq sip_callid retrans",
 	 "a SIP message was sent"},

@@ -52,6 +52,8 @@ struct monitor {
 	unsigned win_n;
 	bool shrinking;
 	uint64_t underruns_seen;   /* at the last decay check */
+	uint64_t last_put_ns;      /* when the last frame came */
+	uint64_t feed_late_ns;     /* the longest it came late, this leg */
 	unsigned calm_windows;     /* windows since an underrun */
 
 	SRC_STATE *src;
@@ -426,6 +428,7 @@ void monitor_stats(const struct monitor *m, struct monitor_stats *st)
 	if (st->max_latency_ms < st->latency_ms)
 		st->max_latency_ms = st->latency_ms;
 	st->ceiling_ms = m->max_ms;
+	st->feed_late_ms = (unsigned)(m->feed_late_ns / 1000000);
 }
 
 uint32_t monitor_device_rate(const struct monitor *m)
@@ -444,6 +447,8 @@ void monitor_set_owner(struct monitor *m, struct stream *owner)
 	m->win_n = 0;
 	m->shrinking = false;
 	m->calm_windows = 0;
+	m->last_put_ns = 0;
+	m->feed_late_ns = 0;
 	/* the resampler's history is the old leg's */
 	m->src_used = false;
 }
@@ -494,9 +499,19 @@ void monitor_put(struct monitor *m, enum mon_leg leg, const int16_t *rx,
 {
 	int16_t mix[MAX_IN], out[MAX_OUT];
 	size_t outn;
+	uint64_t now;
 
 	if (!m || !m->pa || leg == MON_OFF || n > MAX_IN || !srate)
 		return;
+
+	/* Frames come every 20 ms; one that came later than that held
+	 * the device's supply up: what an underrun can be blamed on. */
+	now = now_ns();
+	if (m->last_put_ns &&
+	    now - m->last_put_ns > FRAME_MS * 1000000ull + m->feed_late_ns)
+		m->feed_late_ns = now - m->last_put_ns -
+			FRAME_MS * 1000000ull;
+	m->last_put_ns = now;
 
 	for (size_t i = 0; i < n; i++) {
 		int16_t r = rx ? rx[i] : 0, t = tx ? tx[i] : 0;

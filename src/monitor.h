@@ -46,6 +46,8 @@ struct monitor_stats {
 				   * what PortAudio reports for the device */
 	unsigned max_latency_ms;  /* the most it was for this leg */
 	unsigned ceiling_ms;
+	unsigned feed_late_ms;    /* the longest a frame came after its 20 ms
+				   * (the event loop held up), this leg */
 	uint64_t underruns;       /* since the device opened */
 	uint64_t dropped_ms;      /* past the ceiling, since it opened */
 };

@@ -498,6 +498,7 @@ static void emit_monitor(struct stream *s, const char *type, bool on,
 		   EVI("latency_ms", st->latency_ms),
 		   EVI("max_latency_ms", st->max_latency_ms),
 		   EVI("ceiling_ms", st->ceiling_ms),
+		   EVI("feed_late_ms", st->feed_late_ms),
 		   EVI("rate", monitor_device_rate(s->mon)),
 		   EVI("underruns", st->underruns),
 		   EVI("dropped_ms", st->dropped_ms), EV_END);

@@ -78,11 +78,15 @@ unpace() {
 gaps() {
 	silent_runs "$SCRATCH/out.wav" 1 | awk -v a="$1" -v b="$2" '$1 >= a && $1 < b'
 }
-# explained MS: a gap of MS is the machine's when the pacer, a process
-# like any other, was itself held up that long (plus a frame either
-# side); otherwise it is ours.
+# explained MS: a dropout of MS is not the monitor's when the card was
+# held up that long (the pacer, a process like any other, came back that
+# late, plus a frame either side), or when the event loop that feeds it
+# was (FEED: the monitor's feed_late_ms, the longest a frame came after
+# its 20 ms; with that much less to play, the buffer ran dry).  A dropout
+# neither explains is a fault of the monitor.
 explained() {
-	[ "$LATE" -ge 30 ] && [ "$1" -le $((LATE + 40)) ]
+	{ [ "$LATE" -ge 30 ] && [ "$1" -le $((LATE + 40)) ]; } ||
+		[ "$1" -le "${FEED:-0}" ]
 }
 ev_field() { last_field "$EV" "$1" "$2"; }
 
@@ -98,7 +102,9 @@ lat=$(ev_field '.ev=="monitor" and .on' latency_ms)
 max=$(ev_field "$off" max_latency_ms)
 ceil=$(ev_field "$off" ceiling_ms)
 drop=$(ev_field "$off" dropped_ms)
-echo "latency $lat ms at the start, at most $max ms (ceiling $ceil), dropped $drop ms;" \
+FEED=$(ev_field "$off" feed_late_ms)
+echo "latency $lat ms at the start, at most $max ms (ceiling $ceil), dropped $drop ms," \
+	"underruns $(ev_field "$off" underruns), frames up to $FEED ms late;" \
 	"the machine: pacer late by up to $LATE ms, reading behind by up to $BEHIND ms"
 [ "$lat" -gt 0 ] && [ "$lat" -lt 150 ] || fail "latency $lat ms at the start"
 [ "$ceil" -eq 500 ] || fail "the default ceiling is $ceil ms, not 500"
@@ -135,8 +141,8 @@ echo "monitored audio lasts $dur s"
 [ "$(echo "$dur > 5.8 && $dur < 6.3" | bc -l)" = 1 ] || fail "monitored audio lasts $dur s, not 6"
 gaps 0.2 "$(echo "$dur - 0.1" | bc -l)" >"$SCRATCH/gaps"
 while read -r at ms; do
-	explained "$ms" || fail "a $ms ms dropout at $at s (the pacer was never more than $LATE ms late)"
-	echo "a $ms ms dropout at $at s, while the machine stalled for $LATE ms"
+	explained "$ms" || fail "a $ms ms dropout at $at s (the pacer was never more than $LATE ms late, no frame more than $FEED ms)"
+	echo "a $ms ms dropout at $at s, while the card or the event loop stood still (pacer $LATE ms, feed $FEED ms late)"
 done <"$SCRATCH/gaps"
 
 # A sound card that stalls for 300 ms (an xrun: it plays silence and goes
@@ -158,6 +164,7 @@ listen() {
 listen stall "$SCRATCH/conf" 8 12 -s 2.0:300
 max=$(ev_field "$off" max_latency_ms)
 drop=$(ev_field "$off" dropped_ms)
+FEED=$(ev_field "$off" feed_late_ms)
 end=$(jq -r 'select(.ev=="monitor.stats") | .latency_ms' "$EV" | tail -n 1)
 echo "card stalled $STALL ms: delay at most $max ms, $end ms at the end, dropped $drop ms;" \
 	"the machine: late by up to $LATE ms, behind by up to $BEHIND ms"
@@ -174,11 +181,18 @@ fi
 [ "$end" -le $((max - 60)) ] || fail "the delay stayed at $end ms (max $max): nothing given back"
 gaps 0.2 7.9 >"$SCRATCH/gaps"
 cat "$SCRATCH/gaps"
-n=$(awk '$2 > 40' "$SCRATCH/gaps" | wc -l)
-[ "$n" -eq 1 ] || fail "$n dropouts for one stall: $(tr '\n' ';' <"$SCRATCH/gaps")"
-ms=$(awk '$2 > 40 {print $2}' "$SCRATCH/gaps")
-[ "$ms" -ge $((STALL - 40)) ] && [ "$ms" -le $((STALL + 40)) ] || explained "$ms" ||
+# The card stalled 2 s into the capture: that dropout, as long as it stood
+# still; any other must be explained like those of the first run.
+awk '$1 >= 1.9 && $1 <= 2.2' "$SCRATCH/gaps" >"$SCRATCH/stall_gap"
+[ "$(wc -l <"$SCRATCH/stall_gap")" -eq 1 ] ||
+	fail "not one dropout where the card stalled: $(tr '\n' ';' <"$SCRATCH/gaps")"
+ms=$(awk '{print $2}' "$SCRATCH/stall_gap")
+[ "$ms" -ge $((STALL - 40)) ] && [ "$ms" -le $((STALL + 40)) ] ||
 	fail "the stall's dropout lasts $ms ms, not $STALL"
+awk '$1 < 1.9 || $1 > 2.2' "$SCRATCH/gaps" >"$SCRATCH/other_gaps"
+while read -r at ms; do
+	explained "$ms" || fail "a $ms ms dropout at $at s besides the stall (pacer $LATE ms, feed $FEED ms late)"
+done <"$SCRATCH/other_gaps"
 a=$(band_rms "$SCRATCH/out.wav" 620-700 trim 3 4.5)
 [ "$(echo "$a > 0.1" | bc -l)" = 1 ] || fail "no tone after the stall ($a)"
 
