@@ -10,12 +10,20 @@ void jitbuf_init(struct jitbuf *jb, unsigned depth)
 		jb->depth = JITBUF_SLOTS - 1;
 }
 
+/* A frame held that will never be played. */
+static void drop_slot(struct jitbuf *jb, struct jitbuf_slot *s)
+{
+	s->used = false;
+	--jb->count;
+	++jb->dropped;
+}
+
 static void drop_all(struct jitbuf *jb)
 {
-	for (unsigned i = 0; i < JITBUF_SLOTS; i++)
-		jb->slot[i].used = false;
-	jb->dropped += jb->count;
-	jb->count = 0;
+	for (unsigned i = 0; i < JITBUF_SLOTS; i++) {
+		if (jb->slot[i].used)
+			drop_slot(jb, &jb->slot[i]);
+	}
 }
 
 void jitbuf_reset(struct jitbuf *jb)
@@ -59,9 +67,7 @@ static void drop_oldest(struct jitbuf *jb)
 
 	if (!o)
 		return;
-	o->used = false;
-	--jb->count;
-	++jb->dropped;
+	drop_slot(jb, o);
 	jb->next_seq = (uint16_t)(o->seq + 1);
 }
 
@@ -84,11 +90,8 @@ static void start_earlier(struct jitbuf *jb, uint16_t seq)
 	for (unsigned i = 0; i < JITBUF_SLOTS; i++) {
 		struct jitbuf_slot *s = &jb->slot[i];
 
-		if (s->used && (int16_t)(s->seq - seq) >= JITBUF_SLOTS) {
-			s->used = false;
-			--jb->count;
-			++jb->dropped;
-		}
+		if (s->used && (int16_t)(s->seq - seq) >= JITBUF_SLOTS)
+			drop_slot(jb, s);
 	}
 	jb->next_seq = seq;
 }
@@ -177,13 +180,11 @@ int jitbuf_put(struct jitbuf *jb, uint32_t ssrc, uint16_t seq, uint32_t ts,
 	s = &jb->slot[seq % JITBUF_SLOTS];
 	if (s->used && s->seq == seq)
 		return EALREADY;
-	if (s->used) {
-		/* Not reachable: every frame held is within JITBUF_SLOTS of
-		 * next_seq.  Kept so a broken invariant costs a frame, not a
-		 * wrong count. */
-		++jb->dropped;
-		--jb->count;
-	}
+	/* Not reachable: every frame held is within JITBUF_SLOTS of
+	 * next_seq.  Kept so a broken invariant costs a frame, not a wrong
+	 * count. */
+	if (s->used)
+		drop_slot(jb, s);
 
 	s->used = true;
 	s->seq = seq;

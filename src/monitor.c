@@ -45,9 +45,10 @@ struct monitor {
 	_Atomic size_t target;     /* samples: what playout waits for */
 	_Atomic uint64_t underruns, dropped;
 
-	/* producer: the delay a frame written now will have, the most it
-	 * had, and whether the last window had surplus to give back */
-	_Atomic size_t fill_now, fill_max;
+	/* producer (the re thread, which monitor_stats runs on too): the
+	 * delay a frame written now will have, the most it had, and whether
+	 * the last window had surplus to give back */
+	size_t fill_now, fill_max;
 	size_t win_min;
 	unsigned win_n;
 	bool shrinking;
@@ -254,10 +255,9 @@ static void ring_write(struct monitor *m, const int16_t *p, size_t n)
 	fill = head + n - tail;
 	if (fill > m->ceiling)
 		fill = m->ceiling;
-	atomic_store_explicit(&m->fill_now, fill, memory_order_relaxed);
-	if (fill > atomic_load_explicit(&m->fill_max, memory_order_relaxed))
-		atomic_store_explicit(&m->fill_max, fill,
-				      memory_order_relaxed);
+	m->fill_now = fill;
+	if (fill > m->fill_max)
+		m->fill_max = fill;
 
 	if (!m->win_n || fill < m->win_min)
 		m->win_min = fill;
@@ -369,7 +369,7 @@ int monitor_open(struct monitor *m, char *err, size_t errsz)
 
 	/* Room for twice the ceiling, so the ring itself only overflows
 	 * when the callback has stopped altogether. */
-	m->ceiling = (size_t)m->dev_rate * m->max_ms / 1000;
+	m->ceiling = ms_samples(m, m->max_ms);
 	m->size = 1;
 	while (m->size < 2 * m->ceiling)
 		m->size <<= 1;
@@ -378,8 +378,7 @@ int monitor_open(struct monitor *m, char *err, size_t errsz)
 	atomic_store(&m->target, ms_samples(m, START_MS));
 	atomic_store(&m->head, 0);
 	atomic_store(&m->tail, 0);
-	atomic_store(&m->fill_now, 0);
-	atomic_store(&m->fill_max, 0);
+	m->fill_now = m->fill_max = 0;
 	m->primed = false;
 	ret = m->ring ? 0 : ENOMEM;
 	if (!ret) {
@@ -420,11 +419,9 @@ void monitor_stats(const struct monitor *m, struct monitor_stats *st)
 		return;
 	st->underruns = atomic_load(&m->underruns);
 	st->dropped_ms = atomic_load(&m->dropped) * 1000 / m->dev_rate;
-	st->latency_ms = device_ms(m) +
-		samples_ms(m, atomic_load(&m->fill_now) ?
-			   atomic_load(&m->fill_now) : atomic_load(&m->target));
-	st->max_latency_ms = device_ms(m) +
-		samples_ms(m, atomic_load(&m->fill_max));
+	st->latency_ms = device_ms(m) + samples_ms(m, m->fill_now ?
+		m->fill_now : atomic_load(&m->target));
+	st->max_latency_ms = device_ms(m) + samples_ms(m, m->fill_max);
 	if (st->max_latency_ms < st->latency_ms)
 		st->max_latency_ms = st->latency_ms;
 	st->ceiling_ms = m->max_ms;
@@ -442,8 +439,7 @@ void monitor_set_owner(struct monitor *m, struct stream *owner)
 	/* switching is instant: the old leg's queued audio is not played */
 	atomic_store(&m->flush, true);
 	/* the delay figures are the new leg's */
-	atomic_store(&m->fill_now, 0);
-	atomic_store(&m->fill_max, 0);
+	m->fill_now = m->fill_max = 0;
 	m->win_n = 0;
 	m->shrinking = false;
 	m->calm_windows = 0;

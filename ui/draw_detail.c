@@ -167,7 +167,6 @@ static void rx_info(int y, int w, const struct ui_call *c)
 {
 	char b[160];
 	bool bad = c->concealed || c->jb_dropped;
-
 	int n;
 
 	n = snprintf(b, sizeof(b), "rx lost %lld  concealed %llu  jb dropped "

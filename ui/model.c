@@ -376,10 +376,13 @@ static void on_stats(struct ui_call *c, const struct event *ev)
 	uint64_t tx = field_u64(ev, "tx_pkts"), rx = field_u64(ev, "rx_pkts");
 	uint64_t txb = field_u64(ev, "tx_bytes");
 	uint64_t rxb = field_u64(ev, "rx_bytes");
-	uint64_t conc;
+	uint64_t conc = field_u64(ev, "concealed");
 	double dt = ev->t - c->stats_t;
 
 	if (c->stats_t > 0 && dt > 0.2) {
+		c->conceal_pct = conc > c->concealed ?
+			(double)(conc - c->concealed) * 100 /
+			(dt * UI_TICKS_PER_S) : 0;
 		c->tx_pps = (double)(tx - (tx > c->tx_pkts ? c->tx_pkts : tx))
 			/ dt;
 		c->rx_pps = (double)(rx - (rx > c->rx_pkts ? c->rx_pkts : rx))
@@ -401,10 +404,6 @@ static void on_stats(struct ui_call *c, const struct event *ev)
 	c->rx_bytes = rxb;
 	(void)event_int(ev, "lost", &c->lost);
 	(void)event_dbl(ev, "jitter_ms", &c->jitter_ms);
-	conc = field_u64(ev, "concealed");
-	if (c->stats_t > 0 && dt > 0.2)
-		c->conceal_pct = conc > c->concealed ? (double)(conc -
-			c->concealed) * 100 / (dt * UI_TICKS_PER_S) : 0;
 	c->concealed = conc;
 	c->jb_dropped = field_u64(ev, "jb_dropped");
 	c->stats_t = ev->t;
