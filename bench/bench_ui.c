@@ -20,11 +20,11 @@
 #include <sys/resource.h>
 #include <re.h>
 #include <ncurses.h>
-#include "event.h"
-#include "model.h"
-#include "view.h"
-#include "keys.h"
-#include "draw.h"
+#include "base/event.h"
+#include "ui/model.h"
+#include "ui/view.h"
+#include "ui/keys.h"
+#include "ui/draw.h"
 
 enum {
 	NINSTS = 50,

@@ -1,7 +1,7 @@
 /* G.711 µ-law and A-law (RFC 3551 payload types 0 and 8). */
 #include <re.h>
 #include <rem.h>
-#include "../src/codec.h"
+#include "media/codec.h"
 
 /* librem's encoders misbehave on -32768 (µ-law decodes it as -2, A-law
  * indexes its table out of bounds), so clamp before encoding. */

@@ -4,9 +4,9 @@
 #include <stdarg.h>
 #include <string.h>
 #include <re.h>
-#include "event.h"
+#include "base/event.h"
 #include "model.h"
-#include "util.h"
+#include "base/util.h"
 
 /* Field comparison that tolerates a missing field. */
 static bool str_is(const char *s, const char *want)

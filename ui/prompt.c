@@ -6,7 +6,7 @@
 #include <ncurses.h>
 #include <re.h>
 #include "prompt.h"
-#include "util.h"
+#include "base/util.h"
 #include "view.h"
 
 enum { KEY_CTRL_A = 1, KEY_CTRL_E = 5, KEY_CTRL_G = 7, KEY_CTRL_U = 21,

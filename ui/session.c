@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 #include <re.h>
-#include "event.h"
+#include "base/event.h"
 #include "session.h"
-#include "util.h"
+#include "base/util.h"
 
 struct sess_call {
 	struct le le;

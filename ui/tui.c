@@ -13,15 +13,15 @@
 #include <unistd.h>
 #include <ncurses.h>
 #include <re.h>
-#include "app.h"
+#include "sip/app.h"
 #include "draw.h"
-#include "event.h"
+#include "base/event.h"
 #include "keys.h"
-#include "log.h"
+#include "base/log.h"
 #include "model.h"
 #include "session.h"
 #include "tui.h"
-#include "util.h"
+#include "base/util.h"
 #include "tui_int.h"
 #include "view.h"
 

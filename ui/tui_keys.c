@@ -4,17 +4,17 @@
 #include <string.h>
 #include <ncurses.h>
 #include <re.h>
-#include "app.h"
-#include "call.h"
-#include "cmd.h"
-#include "event.h"
-#include "instance.h"
+#include "sip/app.h"
+#include "sip/call.h"
+#include "ctl/cmd.h"
+#include "base/event.h"
+#include "sip/instance.h"
 #include "model.h"
 #include "prompt.h"
-#include "scenario.h"
+#include "ctl/scenario.h"
 #include "session.h"
 #include "tui_int.h"
-#include "util.h"
+#include "base/util.h"
 #include "view.h"
 
 enum { KEY_ESCAPE = 27, KEY_CTRL_C = 3, KEY_CTRL_L = 12 };

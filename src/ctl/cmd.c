@@ -1,0 +1,371 @@
+#include <stdlib.h>
+#include <string.h>
+#include <re.h>
+#include "sip/app.h"
+#include "sip/call.h"
+#include "cmd.h"
+#include "media/dtmf.h"
+#include "expect.h"
+#include "media/monitor.h"
+#include "media/recorder.h"
+#include "sip/instance.h"
+#include "base/util.h"
+
+static struct call *current_call(struct cmd_ctx *ctx)
+{
+	struct call *call = ctx->call ? ctx->call :
+		instance_current_call(ctx->inst);
+
+	if (!call)
+		re_snprintf(ctx->err, ctx->errsz, "%s has no call",
+			    ctx->inst->name);
+	return call;
+}
+
+static int exec_call(struct cmd_ctx *ctx, const char *args)
+{
+	char uri[256];
+
+	if (app_resolve_target(ctx->app, args, uri, sizeof(uri))) {
+		re_snprintf(ctx->err, ctx->errsz, "unknown call target '%s' "
+			    "(an instance, a local number or a sip: URI)",
+			    args);
+		return ENOENT;
+	}
+	return call_connect(NULL, ctx->inst, uri, ctx->err, ctx->errsz);
+}
+
+#define CALL_ACTION(name, fn)                                            \
+	static int name(struct cmd_ctx *ctx, const char *args)            \
+	{                                                                 \
+		struct call *call = current_call(ctx);                    \
+		(void)args;                                               \
+		return call ? fn(call, ctx->err, ctx->errsz) : ENOENT;    \
+	}
+
+CALL_ACTION(exec_ring, call_ring)
+CALL_ACTION(exec_progress, call_progress)
+CALL_ACTION(exec_answer, call_answer)
+CALL_ACTION(exec_hangup, call_hangup)
+
+static int parse_code(const char *s, uint16_t *code)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (end == s || *end || v < 400 || v > 699)
+		return EINVAL;
+	*code = (uint16_t)v;
+	return 0;
+}
+
+static int check_reject(const char *args, char *err, size_t errsz,
+			size_t *col)
+{
+	uint16_t code;
+
+	*col = 0;
+	if (parse_code(args, &code)) {
+		re_snprintf(err, errsz, "'%s' is not a SIP code from 400 to "
+			    "699", args);
+		return EINVAL;
+	}
+	return 0;
+}
+
+static int exec_reject(struct cmd_ctx *ctx, const char *args)
+{
+	struct call *call = current_call(ctx);
+	uint16_t code = 486;
+
+	if (!call)
+		return ENOENT;
+	if (*args && parse_code(args, &code)) {
+		re_snprintf(ctx->err, ctx->errsz, "bad code '%s'", args);
+		return EINVAL;
+	}
+	return call_reject(call, code, ctx->err, ctx->errsz);
+}
+
+static int exec_play(struct cmd_ctx *ctx, const char *args)
+{
+	struct call *call = current_call(ctx);
+
+	return call ? call_play(call, args, ctx->err, ctx->errsz) : ENOENT;
+}
+
+CALL_ACTION(exec_stop, call_play_stop)
+
+/* "start|stop [MODE]" */
+static int parse_record(const char *args, bool *start, int *mode,
+			char *err, size_t errsz, size_t *col)
+{
+	char buf[128], *w[3];
+	size_t n;
+	enum rec_mode m;
+
+	str_copy(buf, sizeof(buf), args);
+	n = str_split(buf, w, 3);
+	*col = 0;
+	*mode = -1;
+
+	if (n < 1 || n > 2 || (strcmp(w[0], "start") && strcmp(w[0], "stop"))) {
+		re_snprintf(err, errsz, "record takes start [stereo|mixed|"
+			    "separate] or stop");
+		return EINVAL;
+	}
+	*start = !strcmp(w[0], "start");
+	if (n == 2) {
+		*col = (size_t)(w[1] - buf);
+		if (!*start || rec_mode_parse(&m, w[1])) {
+			re_snprintf(err, errsz, "'%s' is not a recording mode "
+				    "(stereo, mixed, separate)", w[1]);
+			return EINVAL;
+		}
+		*mode = (int)m;
+	}
+	return 0;
+}
+
+static int check_record(const char *args, char *err, size_t errsz,
+			size_t *col)
+{
+	bool start;
+	int mode;
+
+	return parse_record(args, &start, &mode, err, errsz, col);
+}
+
+static int exec_record(struct cmd_ctx *ctx, const char *args)
+{
+	struct call *call;
+	bool start;
+	int mode;
+	size_t col;
+	int e;
+
+	e = parse_record(args, &start, &mode, ctx->err, ctx->errsz, &col);
+	if (e)
+		return e;
+	call = current_call(ctx);
+	return call ? call_record(call, start, mode, ctx->err, ctx->errsz) :
+		ENOENT;
+}
+
+struct dtmf_args {
+	char digits[DTMF_QUEUE + 1];
+	int method;               /* -1: the instance's */
+	uint32_t dur_ms, gap_ms;  /* 0, UINT32_MAX: the instance's */
+};
+
+/* "DIGITS [METHOD] [DURATION [GAP]]" */
+static int parse_dtmf(struct dtmf_args *a, const char *args, char *err,
+		      size_t errsz, size_t *col)
+{
+	char buf[256], *w[4];
+	size_t n, i = 1;
+	enum dtmf_method m;
+	uint64_t ms;
+
+	str_copy(buf, sizeof(buf), args);
+	n = str_split(buf, w, 4);
+	*col = 0;
+	a->method = -1;
+	a->dur_ms = 0;
+	a->gap_ms = UINT32_MAX;
+
+	if (n < 1 || !dtmf_digits_valid(w[0]) ||
+	    strlen(w[0]) >= sizeof(a->digits)) {
+		re_snprintf(err, errsz, "dtmf needs DIGITS (0-9 * # A-D, at "
+			    "most %u)", DTMF_QUEUE);
+		return EINVAL;
+	}
+	str_copy(a->digits, sizeof(a->digits), w[0]);
+
+	if (i < n && !dtmf_method_parse(&m, w[i])) {
+		a->method = (int)m;
+		++i;
+	}
+	for (unsigned k = 0; i < n; i++, k++) {
+		*col = (size_t)(w[i] - buf);
+		if (k > 1 || duration_parse_unit(&ms, w[i]) ||
+		    ms > 10000 || (k == 0 && ms < 20)) {
+			re_snprintf(err, errsz, "'%s' is neither a method "
+				    "(rfc4733, inband, info) nor a duration "
+				    "from 20ms to 10s", w[i]);
+			return EINVAL;
+		}
+		if (k == 0)
+			a->dur_ms = (uint32_t)ms;
+		else
+			a->gap_ms = (uint32_t)ms;
+	}
+	return 0;
+}
+
+static int check_dtmf(const char *args, char *err, size_t errsz,
+		      size_t *col)
+{
+	struct dtmf_args a;
+
+	return parse_dtmf(&a, args, err, errsz, col);
+}
+
+static int exec_dtmf(struct cmd_ctx *ctx, const char *args)
+{
+	struct dtmf_args a;
+	struct call *call;
+	size_t col;
+	int e;
+
+	e = parse_dtmf(&a, args, ctx->err, ctx->errsz, &col);
+	if (e)
+		return e;
+	call = current_call(ctx);
+	return call ? call_dtmf(call, a.digits, a.method, a.dur_ms, a.gap_ms,
+				ctx->err, ctx->errsz) : ENOENT;
+}
+
+/* "[rx|tx|both|off]": *LEG is -1 (toggle) without an argument. */
+static int parse_monitor(const char *args, int *leg, char *err,
+			 size_t errsz, size_t *col)
+{
+	enum mon_leg l;
+
+	*col = 0;
+	*leg = -1;
+	if (!*args)
+		return 0;
+	if (mon_leg_parse(&l, args)) {
+		re_snprintf(err, errsz, "'%s' is not rx, tx, both or off",
+			    args);
+		return EINVAL;
+	}
+	*leg = (int)l;
+	return 0;
+}
+
+static int check_monitor(const char *args, char *err, size_t errsz,
+			 size_t *col)
+{
+	int leg;
+
+	return parse_monitor(args, &leg, err, errsz, col);
+}
+
+static int exec_monitor(struct cmd_ctx *ctx, const char *args)
+{
+	struct call *call;
+	size_t col;
+	int leg, e;
+
+	e = parse_monitor(args, &leg, ctx->err, ctx->errsz, &col);
+	if (e)
+		return e;
+	call = current_call(ctx);
+	return call ? call_monitor(call, leg, ctx->err, ctx->errsz) : ENOENT;
+}
+
+static int check_wait(const char *args, char *err, size_t errsz,
+		      size_t *col)
+{
+	uint64_t ms;
+
+	*col = 0;
+	if (duration_parse(&ms, args)) {
+		re_snprintf(err, errsz, "'%s' is not a duration (e.g. 2s, "
+			    "500ms)", args);
+		return EINVAL;
+	}
+	return 0;
+}
+
+static int check_expect(const char *args, char *err, size_t errsz,
+			size_t *col)
+{
+	struct expect e;
+
+	return expect_parse(&e, args, err, errsz, col);
+}
+
+static const struct cmd table[] = {
+	{"call", 'c', "TARGET",
+	 "place a call to an instance, a local number or a sip: URI",
+	 CMD_INSTANCE, 1, 1, NULL, exec_call},
+	{"ring", 0, "",
+	 "send 180 Ringing for the incoming call",
+	 CMD_CALL, 0, 0, NULL, exec_ring},
+	{"progress", 0, "",
+	 "send 183 Session Progress with SDP and start early media",
+	 CMD_CALL, 0, 0, NULL, exec_progress},
+	{"answer", 'a', "",
+	 "answer the incoming call (200 OK with SDP)",
+	 CMD_CALL, 0, 0, NULL, exec_answer},
+	{"reject", 0, "[CODE]",
+	 "reject the incoming call with CODE (default 486)",
+	 CMD_CALL, 0, 1, check_reject, exec_reject},
+	{"hangup", 'h', "",
+	 "hang up, cancel or reject the current call",
+	 CMD_CALL, 0, 0, NULL, exec_hangup},
+	{"play", 'p', "FILE",
+	 "play a sound file (any WAV; a name from sounds/) into the call, "
+	 "then the source again",
+	 CMD_CALL, 1, 1, NULL, exec_play},
+	{"stop", 0, "",
+	 "stop the file playing in the call",
+	 CMD_CALL, 0, 0, NULL, exec_stop},
+	{"record", 'r', "start [stereo|mixed|separate] | stop",
+	 "record the call (stereo: left received, right sent)",
+	 CMD_CALL, 1, 2, check_record, exec_record},
+	{"dtmf", 'd', "DIGITS [rfc4733|inband|info] [DURATION [GAP]]",
+	 "send DTMF digits (default: the instance's method, 100ms/100ms)",
+	 CMD_CALL, 1, 4, check_dtmf, exec_dtmf},
+	{"monitor", 'm', "[rx|tx|both|off]",
+	 "hear the call on the local audio device: what we receive, send, "
+	 "or both (no argument: toggle rx)",
+	 CMD_CALL, 0, 1, check_monitor, exec_monitor},
+	{"wait", 0, "DURATION",
+	 "scenario: pause this instance's lines (e.g. 2s, 500ms)",
+	 CMD_FLOW, 1, 1, check_wait, NULL},
+	{"expect", 0, "EVENT [ARG] [TIMEOUT]",
+	 "scenario: wait for incoming, ringing, early, established, held, "
+	 "remote_held, terminated [CODE] or dtmf DIGITS (default 10s)",
+	 CMD_FLOW, 1, 3, check_expect, NULL},
+};
+
+const struct cmd *cmd_table(size_t *n)
+{
+	if (n)
+		*n = ARRAY_SIZE(table);
+	return table;
+}
+
+const struct cmd *cmd_find(const char *verb)
+{
+	for (size_t i = 0; verb && i < ARRAY_SIZE(table); i++) {
+		if (!strcmp(table[i].verb, verb))
+			return &table[i];
+	}
+	return NULL;
+}
+
+int cmd_exec(struct app *app, struct instance *inst, const struct cmd *cmd,
+	     const char *args, char *err, size_t errsz)
+{
+	return cmd_exec_call(app, inst, NULL, cmd, args, err, errsz);
+}
+
+int cmd_exec_call(struct app *app, struct instance *inst, struct call *call,
+		  const struct cmd *cmd, const char *args, char *err,
+		  size_t errsz)
+{
+	struct cmd_ctx ctx = {app, inst, call, err, errsz};
+
+	if (!cmd->exec) {
+		re_snprintf(err, errsz, "'%s' only works in a scenario",
+			    cmd->verb);
+		return EINVAL;
+	}
+	err[0] = '\0';
+	return cmd->exec(&ctx, args ? args : "");
+}

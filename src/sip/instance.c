@@ -1,0 +1,280 @@
+#include <string.h>
+#include <re.h>
+#include "sip/app.h"
+#include "sip/call.h"
+#include "sip/conf.h"
+#include "base/event.h"
+#include "sip/instance.h"
+#include "media/source.h"
+#include "base/util.h"
+
+static void destructor(void *arg)
+{
+	struct instance *inst = arg;
+
+	tmr_cancel(&inst->tmr_close);
+	list_unlink(&inst->le);
+	list_flush(&inst->calls);
+	mem_deref(inst->sock);
+	mem_deref(inst->lsnr_fork);
+	if (inst->sip)
+		sip_close(inst->sip, true);
+	mem_deref(inst->sip);
+	if (inst->exit_seen)
+		mem_deref(inst->sip_closing);
+	mem_deref(inst->source);
+	mem_deref(inst->cfg);
+}
+
+static void connect_handler(const struct sip_msg *msg, void *arg)
+{
+	call_incoming(arg, msg);
+}
+
+static bool fork_handler(const struct sip_msg *msg, void *arg)
+{
+	return call_fork_response(arg, msg);
+}
+
+/* A message is a retransmission when the same one (first line, CSeq,
+ * Call-ID, Via branch, To tag) went the same way recently. */
+static bool seen_before(struct instance *inst, bool tx,
+			const struct sip_msg *msg, const struct pl *first)
+{
+	struct sip_via *via = (struct sip_via *)&msg->via;
+	uint32_t key;
+
+	key  = hash_joaat((const uint8_t *)first->p, first->l);
+	key ^= hash_joaat((const uint8_t *)msg->callid.p, msg->callid.l) * 3;
+	key ^= hash_joaat((const uint8_t *)via->branch.p, via->branch.l) * 5;
+	key ^= hash_joaat((const uint8_t *)msg->to.tag.p, msg->to.tag.l) * 7;
+	key ^= msg->cseq.num * 11u;
+	key ^= tx ? 0x5a5a5a5au : 0;
+	if (!key)
+		key = 1;
+
+	for (size_t i = 0; i < ARRAY_SIZE(inst->recent); i++) {
+		if (inst->recent[i] == key)
+			return true;
+	}
+	inst->recent[inst->recent_pos++ % ARRAY_SIZE(inst->recent)] = key;
+	return false;
+}
+
+static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
+			  const struct sa *dst, const uint8_t *pkt,
+			  size_t len, void *arg)
+{
+	struct instance *inst = arg;
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb;
+	struct pl first;
+	char *line = NULL, cseq[64], callid[256];
+	const char *eol;
+	(void)tp;
+	(void)src;
+	(void)dst;
+
+	if (!evbus_has_subscribers(inst->app->bus) || !len)
+		return;
+
+	mb = mbuf_alloc(len);
+	if (!mb)
+		return;
+	(void)mbuf_write_mem(mb, pkt, len);
+	mb->pos = 0;
+
+	eol = memchr(pkt, '\r', len);
+	first.p = (const char *)pkt;
+	first.l = eol ? (size_t)(eol - (const char *)pkt) : len;
+
+	/* libre traces only what it could decode, so this is a keep-alive
+	 * at most.  (It drops malformed input before any hook we have and
+	 * says so on stderr, which -l sends to the log.) */
+	if (sip_msg_decode(&msg, mb)) {
+		mem_deref(mb);
+		return;
+	}
+
+	re_snprintf(cseq, sizeof(cseq), "%u %r", msg->cseq.num,
+		    &msg->cseq.met);
+	pl_strcpy(&msg->callid, callid, sizeof(callid));
+
+	if (!pl_strdup(&line, &first)) {
+		evbus_emit(inst->app->bus, tx ? "sip.tx" : "sip.rx",
+			   inst->name, NULL,
+			   EVS("first_line", line), EVS("cseq", cseq),
+			   EVS("sip_callid", callid),
+			   EVB("retrans", seen_before(inst, tx, msg, &first)),
+			   EV_END);
+	}
+
+	mem_deref(line);
+	mem_deref(msg);
+	mem_deref(mb);
+}
+
+static void closed_handler(void *arg)
+{
+	struct instance *inst = arg;
+
+	/* Outside the stack's destructor now: drop its last reference. */
+	inst->sip_closing = mem_deref(inst->sip_closing);
+	inst->closed = true;
+	app_instance_closed(inst->app);
+}
+
+/* libre calls this from the SIP stack's destructor once sip_close() was
+ * called and the last transaction released it. */
+static void exit_handler(void *arg)
+{
+	struct instance *inst = arg;
+
+	inst->exit_seen = true;
+	tmr_start(&inst->tmr_close, 0, closed_handler, inst);
+}
+
+int instance_alloc(struct instance **ip, struct app *app,
+		   struct inst_conf *cfg, char *err, size_t errsz)
+{
+	const struct conf *conf = app->conf;
+	struct instance *inst;
+	char why[256] = "";
+	int e;
+
+	inst = mem_zalloc(sizeof(*inst), destructor);
+	if (!inst)
+		return ENOMEM;
+
+	inst->app = app;
+	inst->cfg = mem_ref(cfg);
+	tmr_init(&inst->tmr_close);
+	inst->name = cfg->name;
+	inst->rtp_min = cfg->rtp_min ? cfg->rtp_min : conf->rtp_min;
+	inst->rtp_max = cfg->rtp_max ? cfg->rtp_max : conf->rtp_max;
+	inst->rtp_timeout_ms = cfg->rtp_timeout_ms >= 0 ?
+		(uint64_t)cfg->rtp_timeout_ms : conf->rtp_timeout_ms;
+
+	e = sa_set_str(&inst->laddr, cfg->addr, cfg->port);
+	if (e) {
+		re_snprintf(err, errsz, "[%s]: bad address '%s'", cfg->name,
+			    cfg->addr);
+		goto out;
+	}
+
+	re_snprintf(inst->aor, sizeof(inst->aor), "sip:%s@%J%s", cfg->user,
+		    &inst->laddr, cfg->transport == SIP_TRANSP_TCP ?
+		    ";transport=tcp" : "");
+
+	e = clip_from_spec(&inst->source, &cfg->source, 8000, why,
+			   sizeof(why));
+	if (e) {
+		re_snprintf(err, errsz, "[%s]: source: %s", cfg->name, why);
+		goto out;
+	}
+
+	e = sip_alloc(&inst->sip, NULL, 32, 32, 32, "sipflow/" VERSION,
+		      exit_handler, inst);
+	if (e) {
+		re_snprintf(err, errsz, "[%s]: SIP stack: %m", cfg->name, e);
+		goto out;
+	}
+
+	e = sip_transp_add(inst->sip, cfg->transport, &inst->laddr);
+	if (e) {
+		re_snprintf(err, errsz, "[%s]: cannot listen on %J/%s: %m%s",
+			    cfg->name, &inst->laddr,
+			    sip_transp_name(cfg->transport), e,
+			    e == EADDRINUSE ? " (the port is already in use)"
+			    : "");
+		goto out;
+	}
+
+	sip_set_trace_handler(inst->sip, trace_handler);
+
+	/* Registered before sipsess so it sees 2xx responses first: libre
+	 * would otherwise swallow a second fork's 2xx silently. */
+	e = sip_listen(&inst->lsnr_fork, inst->sip, false, fork_handler,
+		       inst);
+	if (e)
+		goto out;
+
+	e = sipsess_listen(&inst->sock, inst->sip, 32, connect_handler,
+			   inst);
+	if (e)
+		goto out;
+
+	{
+		char addr[80], source[280];
+
+		re_snprintf(addr, sizeof(addr), "%J/%s", &inst->laddr,
+			    sip_transp_name(cfg->transport));
+		source_spec_print(source, sizeof(source), &cfg->source);
+		evbus_emit(app->bus, "ua.ready", inst->name, NULL,
+			   EVS("addr", addr), EVS("aor", inst->aor),
+			   EVS("source", source), EV_END);
+	}
+
+ out:
+	if (e)
+		mem_deref(inst);
+	else
+		*ip = inst;
+	return e;
+}
+
+struct call *instance_current_call(const struct instance *inst)
+{
+	struct le *le;
+
+	for (le = inst ? inst->calls.tail : NULL; le; le = le->prev) {
+		struct call *call = le->data;
+		if (call_state(call) != CALL_TERMINATED)
+			return call;
+	}
+	return NULL;
+}
+
+struct call *instance_call(const struct instance *inst, const char *id)
+{
+	struct le *le;
+
+	for (le = inst && id ? inst->calls.tail : NULL; le; le = le->prev) {
+		struct call *call = le->data;
+		if (!strcmp(call_id(call), id))
+			return call;
+	}
+	return NULL;
+}
+
+static void close_stack(void *arg)
+{
+	struct instance *inst = arg;
+
+	/* The calls are gone and their sessions have sent BYE or CANCEL.
+	 * Stop taking requests, then let the stack finish what it has. */
+	inst->sock = mem_deref(inst->sock);
+	inst->lsnr_fork = mem_deref(inst->lsnr_fork);
+	inst->sip_closing = inst->sip;
+	inst->sip = NULL;
+	/* sip_close() gives up our reference.  When the last transaction
+	 * lets go, libre's destructor takes one back and calls
+	 * exit_handler(); closed_handler() drops that one for good. */
+	sip_close(inst->sip_closing, false);
+}
+
+void instance_close(struct instance *inst)
+{
+	struct le *le;
+	char err[64];
+
+	if (inst->closing)
+		return;
+	inst->closing = true;
+
+	for (le = inst->calls.head; le; le = le->next)
+		(void)call_hangup(le->data, err, sizeof(err));
+
+	/* Terminated calls free themselves on the next loop turn. */
+	tmr_start(&inst->tmr_close, 10, close_stack, inst);
+}
