@@ -136,7 +136,7 @@ static void start_window(void)
 	getrusage(RUSAGE_SELF, &B.ru0);
 	B.t0 = now_ns();
 	memset(&B.stats, 0, sizeof(B.stats));
-	sched_measure(B.app->sched, &B.stats);
+	sched_measure(B.app->env.sched, &B.stats);
 	tmr_start(&B.tmr, B.seconds * 1000u, report, NULL);
 }
 
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 	if (!e)
 		e = app_alloc(&B.app, conf);
 	if (!e)
-		e = evbus_subscribe(&B.sub, B.app->bus, event_handler, NULL);
+		e = evbus_subscribe(&B.sub, B.app->env.bus, event_handler, NULL);
 	if (!e)
 		e = app_start(B.app, err, sizeof(err));
 	if (e) {

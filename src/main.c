@@ -231,13 +231,13 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	the_app->audio_device = opt.audio_device;
+	the_app->env.audio_device = opt.audio_device;
 
 	/* Subscribers first, so ua.ready reaches them. */
 	if (events)
-		(void)evlog_alloc(&file_log, the_app->bus, events);
+		(void)evlog_alloc(&file_log, the_app->env.bus, events);
 	if (opt.headless) {
-		(void)evlog_alloc(&out, the_app->bus, stdout);
+		(void)evlog_alloc(&out, the_app->env.bus, stdout);
 	}
 	else {
 		char replay[300];

@@ -152,7 +152,7 @@ static void tick(void *arg)
 	}
 	if (winch_flag)
 		resize(t);
-	ui_model_tick(t->model, evbus_time(t->app->bus));
+	ui_model_tick(t->model, evbus_time(t->app->env.bus));
 	if (t->model->dirty)
 		redraw(t);
 }
@@ -241,10 +241,10 @@ int tui_alloc(struct tui **tp, struct app *app, const char *replay_opts)
 
 	e = ui_model_alloc(&t->model);
 	if (!e)
-		e = evbus_subscribe(&t->sub, app->bus, ui_model_event,
+		e = evbus_subscribe(&t->sub, app->env.bus, ui_model_event,
 				    t->model);
 	if (!e)
-		e = session_alloc(&t->session, app->bus);
+		e = session_alloc(&t->session, app->env.bus);
 	if (e)
 		goto out;
 

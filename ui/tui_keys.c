@@ -146,7 +146,7 @@ static int run(struct tui *t, const char *inst_name, const char *callid,
 				 verb, err[0] ? err : strerror(e));
 		return e;
 	}
-	session_action(t->session, evbus_time(t->app->bus), inst_name,
+	session_action(t->session, evbus_time(t->app->env.bus), inst_name,
 		       cmd->target == CMD_CALL ? callid : NULL, verb, args);
 	/* A command can succeed and still report a problem (monitor without
 	 * an audio device): keep that on the message line. */
@@ -311,7 +311,7 @@ static void run_line(struct tui *t, const char *line)
 	else
 		re_snprintf(full, sizeof(full), "%s: %s", inst, line);
 
-	e = scenario_parse_line(&step, full, t->app->conf, err, sizeof(err));
+	e = scenario_parse_line(&step, full, t->app->env.conf, err, sizeof(err));
 	if (e) {
 		ui_model_message(t->model, true, "%s: column %s", full, err);
 		return;

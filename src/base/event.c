@@ -2,6 +2,7 @@
 #include <string.h>
 #include <re.h>
 #include "event.h"
+#include "log.h"
 #include "util.h"
 
 static const struct event_type types[] = {
@@ -231,6 +232,22 @@ void evbus_emit(struct evbus *bus, const char *type, const char *ua,
 	}
 
 	mem_deref(ev.fields);
+}
+
+void evbus_error(struct evbus *bus, const char *ua, const char *call,
+		 const char *what, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)re_vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+
+	log_warn("%s%s%s: %s: %s", ua ? ua : "", call ? "/" : "",
+		 call ? call : "", what, detail);
+	evbus_emit(bus, "error", ua, call, EVS("what", what),
+		   EVS("detail", detail), EV_END);
 }
 
 const char *event_str(const struct event *ev, const char *key)

@@ -55,6 +55,10 @@ int  evbus_subscribe(struct evsub **subp, struct evbus *bus,
  * programming error: they are reported on stderr and dropped. */
 void evbus_emit(struct evbus *bus, const char *type, const char *ua,
 		const char *call, ...);
+/* Report a problem: an `error` event (WHAT, the formatted detail) and a
+ * log line.  How every layer says what went wrong and where. */
+void evbus_error(struct evbus *bus, const char *ua, const char *call,
+		 const char *what, const char *fmt, ...);
 bool evbus_has_subscribers(const struct evbus *bus);
 double evbus_time(const struct evbus *bus);
 /* Stop the clock at T seconds (T < 0: run it again).  For tests of what

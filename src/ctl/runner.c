@@ -91,7 +91,7 @@ static void finish(struct runner *r, int code)
 		tmr_cancel(&ch->tmr);
 	}
 	if (!code)
-		evbus_emit(r->app->bus, "scenario.done", NULL, NULL, EV_END);
+		evbus_emit(r->app->env.bus, "scenario.done", NULL, NULL, EV_END);
 	app_stop(r->app, code);
 }
 
@@ -104,7 +104,7 @@ static void fail(struct chain *ch, const char *why)
 		return;
 
 	log_error("%s:%u: %s: %s", r->scn->path, st->line, st->text, why);
-	evbus_emit(r->app->bus, "scenario.fail", ch->inst->name, NULL,
+	evbus_emit(r->app->env.bus, "scenario.fail", ch->inst->name, NULL,
 		   EVI("line", st->line), EVS("text", st->text),
 		   EVS("why", why), EV_END);
 	finish(r, EXIT_FAILED);
@@ -179,7 +179,7 @@ static void chain_run(void *arg)
 	while (!r->over && (st = step_of(ch)) != NULL) {
 
 		if (!ch->expecting)
-			evbus_emit(r->app->bus, "scenario.step",
+			evbus_emit(r->app->env.bus, "scenario.step",
 				   ch->inst->name, NULL, EVI("line", st->line),
 				   EVS("text", st->text), EV_END);
 
@@ -283,7 +283,7 @@ int runner_start(struct runner **rp, struct app *app, struct scenario *scn)
 	r->app = app;
 	r->scn = mem_ref(scn);
 
-	err = evbus_subscribe(&r->sub, app->bus, event_handler, r);
+	err = evbus_subscribe(&r->sub, app->env.bus, event_handler, r);
 	if (err)
 		goto out;
 
@@ -326,7 +326,7 @@ void runner_abort(struct runner *r, const char *why)
 		return;
 
 	log_error("%s: %s", r->scn->path, why);
-	evbus_emit(r->app->bus, "scenario.fail", NULL, NULL,
+	evbus_emit(r->app->env.bus, "scenario.fail", NULL, NULL,
 		   EVI("line", 0), EVS("text", ""), EVS("why", why), EV_END);
 	finish(r, EXIT_FAILED);
 }

@@ -1,18 +1,17 @@
-#include <stdarg.h>
 #include <sys/resource.h>
 #include <string.h>
 #include <re.h>
-#include "app.h"
-#include "call.h"
-#include "conf.h"
 #include "base/event.h"
-#include "instance.h"
+#include "base/util.h"
 #include "media/loader.h"
-#include "base/log.h"
+#include "media/monitor.h"
 #include "media/recorder.h"
 #include "media/sched.h"
 #include "media/stream.h"
-#include "base/util.h"
+#include "app.h"
+#include "call.h"
+#include "conf.h"
+#include "instance.h"
 
 enum {
 	STOP_GRACE_MS = 3000,   /* longest we wait for BYE transactions */
@@ -27,12 +26,12 @@ static void destructor(void *arg)
 	tmr_cancel(&app->tmr_quit);
 	list_flush(&app->instances);
 	/* after the calls: it drains and closes what they recorded */
-	mem_deref(app->recw);
-	mem_deref(app->loader);
-	mem_deref(app->monitor);
-	mem_deref(app->sched);
-	mem_deref(app->bus);
-	mem_deref(app->conf);
+	mem_deref(app->env.recw);
+	mem_deref(app->env.loader);
+	mem_deref(app->env.monitor);
+	mem_deref(app->env.sched);
+	mem_deref(app->env.bus);
+	mem_deref(app->env.conf);
 }
 
 int app_raise_fd_limit(void)
@@ -65,8 +64,8 @@ static void rec_error_handler(unsigned id, int err, void *arg)
 
 			if (!stream_record_failed(call_stream(call), id))
 				continue;
-			app_error(app, inst->name, call_id(call), "record",
-				  "recording stopped: %m", err);
+			evbus_error(app->env.bus, inst->name, call_id(call),
+				    "record", "recording stopped: %m", err);
 			return;
 		}
 	}
@@ -84,17 +83,17 @@ int app_alloc(struct app **ap, struct conf *conf)
 	if (!app)
 		return ENOMEM;
 
-	app->conf = mem_ref(conf);
+	app->env.conf = mem_ref(conf);
 	tmr_init(&app->tmr_second);
 	tmr_init(&app->tmr_quit);
 
-	err = evbus_alloc(&app->bus);
+	err = evbus_alloc(&app->env.bus);
 	if (!err)
-		err = sched_alloc(&app->sched, PACING_US);
+		err = sched_alloc(&app->env.sched, PACING_US);
 	if (!err)
-		err = loader_alloc(&app->loader);
+		err = loader_alloc(&app->env.loader);
 	if (!err)
-		err = recwriter_alloc(&app->recw, rec_error_handler, app);
+		err = recwriter_alloc(&app->env.recw, rec_error_handler, app);
 
 	if (err)
 		mem_deref(app);
@@ -122,15 +121,27 @@ static void second_handler(void *arg)
 	}
 }
 
+/* An instance finished closing. */
+static void instance_closed(void *arg)
+{
+	struct app *app = arg;
+
+	if (app->closing && --app->closing == 0) {
+		tmr_cancel(&app->tmr_quit);
+		re_cancel();
+	}
+}
+
 int app_start(struct app *app, char *err, size_t errsz)
 {
 	struct le *le;
 	int e;
 
-	for (le = app->conf->instances.head; le; le = le->next) {
+	for (le = app->env.conf->instances.head; le; le = le->next) {
 		struct instance *inst;
 
-		e = instance_alloc(&inst, app, le->data, err, errsz);
+		e = instance_alloc(&inst, &app->env, le->data,
+				   instance_closed, app, err, errsz);
 		if (e)
 			return e;
 		list_append(&app->instances, &inst->le, inst);
@@ -206,14 +217,6 @@ static void quit_handler(void *arg)
 	re_cancel();
 }
 
-void app_instance_closed(struct app *app)
-{
-	if (app->closing && --app->closing == 0) {
-		tmr_cancel(&app->tmr_quit);
-		re_cancel();
-	}
-}
-
 void app_stop(struct app *app, int code)
 {
 	struct le *le;
@@ -243,20 +246,4 @@ void app_quit(struct app *app)
 		app->quit_h(app, app->quit_arg);
 	else
 		app_stop(app, app->stopping ? app->exit_code : EXIT_OK);
-}
-
-void app_error(struct app *app, const char *ua, const char *call,
-	       const char *what, const char *fmt, ...)
-{
-	char detail[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)re_vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-
-	log_warn("%s%s%s: %s: %s", ua ? ua : "", call ? "/" : "",
-		 call ? call : "", what, detail);
-	evbus_emit(app->bus, "error", ua, call, EVS("what", what),
-		   EVS("detail", detail), EV_END);
 }

@@ -1,19 +1,16 @@
-/* The application object: configuration, event bus, pacing scheduler and
- * the instances.  Everything here lives on the re_main thread. */
+/* The application object: the services every instance shares (ua.h's
+ * env: configuration, event bus, pacing scheduler, recording writer,
+ * loader, monitor) and the instances.  Everything here lives on the
+ * re_main thread. */
 #ifndef SIPFLOW_APP_H
 #define SIPFLOW_APP_H
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <re.h>
+#include "ua.h"
 
-struct conf;
-struct evbus;
-struct sched;
 struct instance;
-struct recwriter;
-struct loader;
-struct monitor;
 
 /* Exit statuses (sipflow(1)). */
 enum {
@@ -24,17 +21,10 @@ enum {
 };
 
 struct app {
-	struct conf *conf;
-	struct evbus *bus;
-	struct sched *sched;
-	struct recwriter *recw;    /* the recording writer thread */
-	struct loader *loader;     /* decodes sound files off the loop */
-	struct monitor *monitor;   /* local listening, opened on first use */
-	const char *audio_device;  /* --audio-device, or NULL: default */
+	struct ua_env env;         /* lent to every instance */
 	struct list instances;
 	struct tmr tmr_second;
 	struct tmr tmr_quit;
-	unsigned call_seq;
 	bool stopping;
 	int exit_code;
 	unsigned closing;         /* instances still finishing transactions */
@@ -60,10 +50,5 @@ int  app_resolve_target(const struct app *app, const char *target,
 void app_stop(struct app *app, int code);
 /* The operator quits: quit_h if set, else app_stop(app, EXIT_OK). */
 void app_quit(struct app *app);
-/* An instance finished closing (instance.c). */
-void app_instance_closed(struct app *app);
-/* Report a problem as an `error` event and a log line. */
-void app_error(struct app *app, const char *ua, const char *call,
-	       const char *what, const char *fmt, ...);
 
 #endif

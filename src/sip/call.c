@@ -1,40 +1,16 @@
+/* The dialog state machine: a call's object and states, the libre
+ * session handlers that move it, placing and taking calls, hanging up.
+ * Offer/answer is call_sdp.c, the UAS replies call_answer.c, what the
+ * operator does inside a call call_actions.c. */
 #include <string.h>
 #include <re.h>
-#include "sip/app.h"
-#include "sip/call.h"
-#include "sip/conf.h"
-#include "media/dtmf.h"
 #include "base/event.h"
-#include "sip/instance.h"
-#include "media/sdpneg.h"
-#include "media/stream.h"
 #include "base/util.h"
-
-struct call {
-	struct le le;               /* in instance->calls */
-	struct instance *inst;
-	char id[16];
-	enum call_state state;
-	enum call_dir dir;
-	char *peer;
-	char *sip_callid;
-	char *rtag;                 /* remote tag once the dialog exists */
-
-	struct sipsess *sess;
-	/* An incoming INVITE before we hand it to sipsess: our own server
-	 * transaction answers 100, absorbs retransmissions and sees CANCEL
-	 * (sipsess_accept cannot send a bare 100). */
-	struct sip_strans *st;
-	const struct sip_msg *inv;
-	bool offerless;             /* the INVITE had no SDP */
-
-	struct sdp_session *sdp;
-	struct sdp_media *sdpm;
-	struct stream *strm;
-
-	struct tmr tmr_answer;      /* answer = auto:DELAY */
-	struct tmr tmr_free;
-};
+#include "media/stream.h"
+#include "call.h"
+#include "call_int.h"
+#include "conf.h"
+#include "ua.h"
 
 static const char *const state_names[] = {
 	"calling", "incoming", "ringing", "early", "established",
@@ -57,48 +33,27 @@ int call_state_parse(enum call_state *st, const char *name)
 	return EINVAL;
 }
 
-static const char *reason_phrase(uint16_t code)
+struct evbus *call_bus(const struct call *call)
 {
-	static const struct { uint16_t code; const char *text; } t[] = {
-		{180, "Ringing"}, {183, "Session Progress"}, {200, "OK"},
-		{400, "Bad Request"}, {403, "Forbidden"}, {404, "Not Found"},
-		{408, "Request Timeout"}, {480, "Temporarily Unavailable"},
-		{481, "Call/Transaction Does Not Exist"}, {486, "Busy Here"},
-		{487, "Request Terminated"}, {488, "Not Acceptable Here"},
-		{500, "Server Internal Error"}, {503, "Service Unavailable"},
-		{600, "Busy Everywhere"}, {603, "Decline"},
-		{604, "Does Not Exist Anywhere"}, {606, "Not Acceptable"},
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
-		if (t[i].code == code)
-			return t[i].text;
-	}
-	return code >= 600 ? "Global Failure" : code >= 500 ? "Server Error" :
-		"Request Failed";
+	return call->inst->env->bus;
 }
 
-static struct evbus *bus_of(const struct call *call)
+void call_emit_state(const struct call *call)
 {
-	return call->inst->app->bus;
-}
-
-static void emit_state(const struct call *call)
-{
-	evbus_emit(bus_of(call), "call.state", call->inst->name, call->id,
+	evbus_emit(call_bus(call), "call.state", call->inst->name, call->id,
 		   EVS("state", call_state_name(call->state)),
 		   EVS("dir", call->dir == CALL_OUT ? "out" : "in"),
 		   EVS("peer", call->peer),
 		   EVS("sip_callid", call->sip_callid), EV_END);
 }
 
-static void set_state(struct call *call, enum call_state st)
+void call_set_state(struct call *call, enum call_state st)
 {
 	if (call->state == st)
 		return;
 
 	call->state = st;
-	emit_state(call);
+	call_emit_state(call);
 }
 
 static void free_handler(void *arg)
@@ -108,7 +63,7 @@ static void free_handler(void *arg)
 
 /* Enter `terminated` exactly once; the object goes away on the next loop
  * turn so no libre callback ever returns into freed memory. */
-static void terminate(struct call *call, uint16_t code, const char *reason,
+void call_terminate(struct call *call, uint16_t code, const char *reason,
 		      const char *by)
 {
 	if (call->state == CALL_TERMINATED)
@@ -122,7 +77,7 @@ static void terminate(struct call *call, uint16_t code, const char *reason,
 	stream_stop(call->strm);
 
 	call->state = CALL_TERMINATED;
-	evbus_emit(bus_of(call), "call.state", call->inst->name, call->id,
+	evbus_emit(call_bus(call), "call.state", call->inst->name, call->id,
 		   EVS("state", "terminated"),
 		   EVS("dir", call->dir == CALL_OUT ? "out" : "in"),
 		   EVS("peer", call->peer),
@@ -153,12 +108,10 @@ static void destructor(void *arg)
 	mem_deref(call->rtag);
 }
 
-static void send_info_digit(char digit, uint32_t dur_ms, void *arg);
-
 static int call_alloc(struct call **cp, struct instance *inst,
 		      enum call_dir dir, const char *peer)
 {
-	struct app *app = inst->app;
+	struct ua_env *env = inst->env;
 	struct stream_prm prm;
 	struct call *call;
 	struct sa ip;
@@ -171,7 +124,7 @@ static int call_alloc(struct call **cp, struct instance *inst,
 	call->inst = inst;
 	call->dir = dir;
 	call->state = dir == CALL_OUT ? CALL_CALLING : CALL_INCOMING;
-	re_snprintf(call->id, sizeof(call->id), "c%u", ++app->call_seq);
+	re_snprintf(call->id, sizeof(call->id), "c%u", ++env->call_seq);
 	tmr_init(&call->tmr_answer);
 	tmr_init(&call->tmr_free);
 
@@ -186,13 +139,13 @@ static int call_alloc(struct call **cp, struct instance *inst,
 	prm.laddr = &ip;
 	prm.port_min = inst->rtp_min;
 	prm.port_max = inst->rtp_max;
-	prm.sched = app->sched;
-	prm.bus = app->bus;
+	prm.sched = env->sched;
+	prm.bus = env->bus;
 	prm.ua = inst->name;
 	prm.callid = call->id;
 	prm.source = inst->source;
 	prm.inband_detect = inst->cfg->dtmf_detect;
-	prm.infoh = send_info_digit;
+	prm.infoh = call_send_info_digit;
 	prm.arg = call;
 
 	err = stream_alloc(&call->strm, &prm);
@@ -215,103 +168,6 @@ static int call_alloc(struct call **cp, struct instance *inst,
 	return err;
 }
 
-static void emit_sdp(struct call *call, const char *type,
-		     const uint8_t *p, size_t len)
-{
-	char *s = NULL;
-
-	if (!p || !len)
-		return;
-	if (re_sdprintf(&s, "%b", p, len))
-		return;
-	evbus_emit(bus_of(call), type, call->inst->name, call->id,
-		   EVS("sdp", s), EV_END);
-	mem_deref(s);
-}
-
-static int encode_sdp(struct call *call, struct mbuf **mbp, bool offer)
-{
-	int err = sdp_encode(mbp, call->sdp, offer);
-
-	if (!err)
-		emit_sdp(call, "sdp.local", (*mbp)->buf, (*mbp)->end);
-	return err;
-}
-
-/* Decode the peer's SDP (an offer when OFFER) and choose the media.
- * Returns ENOENT, with the reason emitted as an error, when nothing
- * matches. */
-static int remote_sdp(struct call *call, struct mbuf *mb, bool offer,
-		      struct media_choice *mc)
-{
-	char why[256];
-	size_t pos = mb->pos;
-	int err;
-
-	emit_sdp(call, "sdp.remote", mbuf_buf(mb), mbuf_get_left(mb));
-
-	err = sdp_decode(call->sdp, mb, offer);
-	mb->pos = pos;
-	if (err) {
-		app_error(call->inst->app, call->inst->name, call->id, "sdp",
-			  "malformed SDP from %s: %m", call->peer, err);
-		return err;
-	}
-
-	err = sdpneg_choose(mc, call->sdpm, &call->inst->cfg->codecs,
-			    why, sizeof(why));
-	if (err)
-		app_error(call->inst->app, call->inst->name, call->id,
-			  "negotiation", "%s", why);
-	return err;
-}
-
-static int start_media(struct call *call, const struct media_choice *mc)
-{
-	bool first = !stream_choice(call->strm);
-	char err[256];
-	int e;
-
-	e = stream_start(call->strm, mc);
-
-	/* record = on: from the first frame, early media included */
-	if (!e && first && call->inst->cfg->record)
-		(void)call_record(call, true, -1, err, sizeof(err));
-	return e;
-}
-
-/* Apply an answer or early-media SDP in MB; false when it was unusable. */
-static bool apply_remote_answer(struct call *call, struct mbuf *mb)
-{
-	struct media_choice mc;
-
-	if (!mb || !mbuf_get_left(mb))
-		return true;   /* e.g. a 200 after an SDP-carrying 183 */
-
-	if (remote_sdp(call, mb, false, &mc))
-		return false;
-
-	(void)start_media(call, &mc);
-	return true;
-}
-
-/* What the peer's latest SDP means for our state while established. */
-static void update_hold_state(struct call *call)
-{
-	const struct media_choice *mc = stream_choice(call->strm);
-
-	if (!mc || call->state == CALL_HELD)
-		return;
-
-	if (call->state != CALL_ESTABLISHED &&
-	    call->state != CALL_REMOTE_HELD)
-		return;
-
-	/* The peer holds us when it stops receiving: we may not send. */
-	set_state(call, (mc->dir & SDP_SENDONLY) ? CALL_ESTABLISHED :
-		  CALL_REMOTE_HELD);
-}
-
 /* ---- libre session handlers (both directions) ---- */
 
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
@@ -326,15 +182,15 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 
 	/* A re-INVITE without SDP asks us to offer. */
 	if (!mbuf_get_left(msg->mb))
-		return encode_sdp(call, descp, true);
+		return call_encode_sdp(call, descp, true);
 
-	err = remote_sdp(call, msg->mb, true, &mc);
+	err = call_remote_sdp(call, msg->mb, true, &mc);
 	if (err)
 		return err;   /* libre answers 488 */
 
-	(void)start_media(call, &mc);
-	update_hold_state(call);
-	return encode_sdp(call, descp, false);
+	(void)call_start_media(call, &mc);
+	call_update_hold_state(call);
+	return call_encode_sdp(call, descp, false);
 }
 
 static int answer_handler(const struct sip_msg *msg, void *arg)
@@ -344,13 +200,13 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 	if (call->state == CALL_TERMINATED)
 		return 0;
 
-	if (!apply_remote_answer(call, msg->mb)) {
+	if (!call_apply_remote_answer(call, msg->mb)) {
 		/* The dialog exists; end it properly with a BYE. */
-		terminate(call, 488, "no common codec in answer", "local");
+		call_terminate(call, 488, "no common codec in answer", "local");
 		return 0;
 	}
 
-	update_hold_state(call);
+	call_update_hold_state(call);
 	return 0;
 }
 
@@ -364,15 +220,15 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 
 	if (mbuf_get_left(msg->mb)) {
 		/* libre does not pass 18x SDP to the answer handler. */
-		if (!apply_remote_answer(call, msg->mb)) {
-			terminate(call, 488, "no common codec in early SDP",
+		if (!call_apply_remote_answer(call, msg->mb)) {
+			call_terminate(call, 488, "no common codec in early SDP",
 				  "local");
 			return;
 		}
-		set_state(call, CALL_EARLY);
+		call_set_state(call, CALL_EARLY);
 	}
 	else if (call->state == CALL_CALLING) {
-		set_state(call, CALL_RINGING);
+		call_set_state(call, CALL_RINGING);
 	}
 }
 
@@ -389,55 +245,10 @@ static void estab_handler(const struct sip_msg *msg, void *arg)
 	call->rtag = mem_deref(call->rtag);
 	(void)pl_strdup(&call->rtag, rtag);
 
-	set_state(call, CALL_ESTABLISHED);
-	update_hold_state(call);
+	call_set_state(call, CALL_ESTABLISHED);
+	call_update_hold_state(call);
 }
 
-static void info_handler(struct sip *sip, const struct sip_msg *msg,
-			 void *arg)
-{
-	struct call *call = arg;
-
-	if (call->state == CALL_TERMINATED) {
-		(void)sip_reply(sip, msg, 481, "Call Does Not Exist");
-		return;
-	}
-	call_info_received(call, sip, msg);
-}
-
-static void info_resp_handler(int err, const struct sip_msg *msg, void *arg)
-{
-	struct call *call = arg;
-
-	/* libre only calls this while the session lives, so CALL is too. */
-	if (err)
-		app_error(call->inst->app, call->inst->name, call->id, "dtmf",
-			  "INFO failed: %m", err);
-	else if (msg && msg->scode >= 300)
-		app_error(call->inst->app, call->inst->name, call->id, "dtmf",
-			  "INFO answered %u %r", msg->scode, &msg->reason);
-}
-
-/* The stream's DTMF queue says it is this digit's turn. */
-static void send_info_digit(char digit, uint32_t dur_ms, void *arg)
-{
-	struct call *call = arg;
-	struct mbuf *mb = mbuf_alloc(64);
-	int err = mb ? 0 : ENOMEM;
-
-	if (!err)
-		err = mbuf_printf(mb, "Signal=%c\r\nDuration=%u\r\n", digit,
-				  dur_ms);
-	if (!err) {
-		mb->pos = 0;
-		err = sipsess_info(call->sess, DTMF_INFO_CTYPE, mb,
-				   info_resp_handler, call);
-	}
-	if (err)
-		app_error(call->inst->app, call->inst->name, call->id, "dtmf",
-			  "cannot send INFO for '%c': %m", digit, err);
-	mem_deref(mb);
-}
 
 static void close_handler(int err, const struct sip_msg *msg, void *arg)
 {
@@ -482,7 +293,22 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 		by = "local";
 	}
 
-	terminate(call, code, reason, by);
+	call_terminate(call, code, reason, by);
+}
+
+/* Hand the INVITE from our transaction to a sipsess, replying SCODE. */
+int call_accept_session(struct call *call, uint16_t scode,
+			  struct mbuf *desc)
+{
+	struct instance *inst = call->inst;
+
+	call->st = mem_deref(call->st);
+
+	return sipsess_accept(&call->sess, inst->sock, call->inv, scode,
+			      call_reason_phrase(scode), inst->cfg->user,
+			      "application/sdp", desc, NULL, NULL, false,
+			      offer_handler, answer_handler, estab_handler,
+			      call_info_handler, NULL, close_handler, call, NULL);
 }
 
 /* ---- outgoing ---- */
@@ -500,7 +326,7 @@ int call_connect(struct call **cp, struct instance *inst, const char *uri,
 		return e;
 	}
 
-	e = encode_sdp(call, &offer, true);
+	e = call_encode_sdp(call, &offer, true);
 	if (e)
 		goto out;
 
@@ -509,7 +335,7 @@ int call_connect(struct call **cp, struct instance *inst, const char *uri,
 			    inst->aor, inst->cfg->user, NULL, 0,
 			    "application/sdp", offer, NULL, NULL, false,
 			    offer_handler, answer_handler, progress_handler,
-			    estab_handler, info_handler, NULL, close_handler,
+			    estab_handler, call_info_handler, NULL, close_handler,
 			    call, NULL);
 	if (e) {
 		re_snprintf(err, errsz, "cannot send INVITE to %s: %m", uri,
@@ -522,7 +348,7 @@ int call_connect(struct call **cp, struct instance *inst, const char *uri,
 	if (e)
 		goto out;
 
-	emit_state(call);   /* calling */
+	call_emit_state(call);   /* calling */
 
  out:
 	mem_deref(offer);
@@ -537,16 +363,6 @@ int call_connect(struct call **cp, struct instance *inst, const char *uri,
 
 /* ---- incoming ---- */
 
-static void answer_timer(void *arg)
-{
-	struct call *call = arg;
-	char err[128];
-
-	if (call_answer(call, err, sizeof(err)))
-		app_error(call->inst->app, call->inst->name, call->id,
-			  "answer", "%s", err);
-}
-
 static void cancel_handler(void *arg)
 {
 	struct call *call = arg;
@@ -554,39 +370,7 @@ static void cancel_handler(void *arg)
 	/* libre already answered the CANCEL with 200; end the INVITE. */
 	(void)sip_treply(&call->st, call->inst->sip, call->inv, 487,
 			 "Request Terminated");
-	terminate(call, 487, "cancelled", "remote");
-}
-
-static void apply_answer_policy(struct call *call)
-{
-	const struct answer_policy *ap = &call->inst->cfg->answer;
-	char err[128] = "";
-	int e = 0;
-
-	switch (ap->mode) {
-
-	case ANSWER_AUTO:
-		if (ap->delay_ms) {
-			e = call_ring(call, err, sizeof(err));
-			tmr_start(&call->tmr_answer, ap->delay_ms,
-				  answer_timer, call);
-		}
-		else {
-			e = call_answer(call, err, sizeof(err));
-		}
-		break;
-
-	case ANSWER_REJECT:
-		e = call_reject(call, ap->code, err, sizeof(err));
-		break;
-
-	default:
-		break;
-	}
-
-	if (e)
-		app_error(call->inst->app, call->inst->name, call->id,
-			  "answer", "%s", err);
+	call_terminate(call, 487, "cancelled", "remote");
 }
 
 void call_incoming(struct instance *inst, const struct sip_msg *msg)
@@ -596,7 +380,7 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 	char peer[256];
 	int err;
 
-	if (inst->app->stopping || inst->closing) {
+	if (inst->closing) {
 		(void)sip_treply(NULL, inst->sip, msg, 503,
 				 "Service Unavailable");
 		return;
@@ -606,7 +390,7 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 
 	err = call_alloc(&call, inst, CALL_IN, peer);
 	if (err) {
-		app_error(inst->app, inst->name, NULL, "media",
+		evbus_error(inst->env->bus, inst->name, NULL, "media",
 			  "cannot open RTP ports for a call from %s: %m",
 			  peer, err);
 		(void)sip_treply(NULL, inst->sip, msg, 500,
@@ -627,13 +411,13 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 
 	/* Announce `incoming` first, so the call is known before whatever
 	 * the offer check decides. */
-	emit_state(call);
+	call_emit_state(call);
 
 	if (mbuf_get_left(msg->mb)) {
-		if (remote_sdp(call, msg->mb, true, &mc)) {
+		if (call_remote_sdp(call, msg->mb, true, &mc)) {
 			(void)sip_treply(&call->st, inst->sip, msg, 488,
 					 "Not Acceptable Here");
-			terminate(call, 488, "Not Acceptable Here", "local");
+			call_terminate(call, 488, "Not Acceptable Here", "local");
 			return;
 		}
 	}
@@ -643,165 +427,7 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 
 	(void)sip_treply(&call->st, inst->sip, msg, 100, "Trying");
 
-	apply_answer_policy(call);
-}
-
-/* Hand the INVITE from our transaction to a sipsess, replying SCODE. */
-static int accept_session(struct call *call, uint16_t scode,
-			  struct mbuf *desc)
-{
-	struct instance *inst = call->inst;
-
-	call->st = mem_deref(call->st);
-
-	return sipsess_accept(&call->sess, inst->sock, call->inv, scode,
-			      reason_phrase(scode), inst->cfg->user,
-			      "application/sdp", desc, NULL, NULL, false,
-			      offer_handler, answer_handler, estab_handler,
-			      info_handler, NULL, close_handler, call, NULL);
-}
-
-static bool answerable(const struct call *call, char *err, size_t errsz)
-{
-	if (call->dir != CALL_IN) {
-		re_snprintf(err, errsz, "%s is an outgoing call", call->id);
-		return false;
-	}
-	switch (call->state) {
-
-	case CALL_INCOMING:
-	case CALL_RINGING:
-	case CALL_EARLY:
-		return true;
-	default:
-		re_snprintf(err, errsz, "%s is %s, not ringing", call->id,
-			    call_state_name(call->state));
-		return false;
-	}
-}
-
-int call_ring(struct call *call, char *err, size_t errsz)
-{
-	int e;
-
-	if (!answerable(call, err, errsz))
-		return EPROTO;
-
-	if (call->sess)
-		e = sipsess_progress(call->sess, 180, "Ringing", NULL, NULL);
-	else
-		e = accept_session(call, 180, NULL);
-	if (e) {
-		re_snprintf(err, errsz, "cannot send 180: %m", e);
-		return e;
-	}
-
-	if (call->state == CALL_INCOMING)
-		set_state(call, CALL_RINGING);
-	return 0;
-}
-
-static int start_local_media(struct call *call)
-{
-	struct media_choice mc;
-	char why[256];
-	int err;
-
-	err = sdpneg_choose(&mc, call->sdpm, &call->inst->cfg->codecs,
-			    why, sizeof(why));
-	if (err)
-		return err;
-	return start_media(call, &mc);
-}
-
-int call_progress(struct call *call, char *err, size_t errsz)
-{
-	struct mbuf *desc = NULL;
-	int e;
-
-	if (!answerable(call, err, errsz))
-		return EPROTO;
-
-	if (call->offerless) {
-		re_snprintf(err, errsz, "the INVITE had no SDP offer; early "
-			    "media needs one");
-		return EPROTO;
-	}
-
-	e = encode_sdp(call, &desc, false);
-	if (!e) {
-		if (call->sess)
-			e = sipsess_progress(call->sess, 183,
-					     "Session Progress", desc, NULL);
-		else
-			e = accept_session(call, 183, desc);
-	}
-	mem_deref(desc);
-	if (e) {
-		re_snprintf(err, errsz, "cannot send 183: %m", e);
-		return e;
-	}
-
-	(void)start_local_media(call);
-	set_state(call, CALL_EARLY);
-	return 0;
-}
-
-int call_answer(struct call *call, char *err, size_t errsz)
-{
-	struct mbuf *desc = NULL;
-	int e;
-
-	if (!answerable(call, err, errsz))
-		return EPROTO;
-
-	tmr_cancel(&call->tmr_answer);
-
-	/* Without an offer in the INVITE we offer in the 200 and take the
-	 * answer from the ACK (libre's answer handler). */
-	e = encode_sdp(call, &desc, call->offerless);
-	if (!e) {
-		if (call->sess)
-			e = sipsess_answer(call->sess, 200, "OK", desc, NULL);
-		else
-			e = accept_session(call, 200, desc);
-	}
-	mem_deref(desc);
-	if (e) {
-		re_snprintf(err, errsz, "cannot send 200: %m", e);
-		return e;
-	}
-
-	if (!call->offerless)
-		(void)start_local_media(call);
-	return 0;
-}
-
-int call_reject(struct call *call, uint16_t code, char *err, size_t errsz)
-{
-	const char *reason = reason_phrase(code);
-	int e;
-
-	if (code < 400 || code > 699) {
-		re_snprintf(err, errsz, "%u is not a rejection code "
-			    "(400-699)", code);
-		return EINVAL;
-	}
-	if (!answerable(call, err, errsz))
-		return EPROTO;
-
-	if (call->sess)
-		e = sipsess_reject(call->sess, code, reason, NULL);
-	else
-		e = sip_treply(&call->st, call->inst->sip, call->inv, code,
-			       reason);
-	if (e) {
-		re_snprintf(err, errsz, "cannot send %u: %m", code, e);
-		return e;
-	}
-
-	terminate(call, code, reason, "local");
-	return 0;
+	call_answer_policy(call);
 }
 
 int call_hangup(struct call *call, char *err, size_t errsz)
@@ -818,16 +444,16 @@ int call_hangup(struct call *call, char *err, size_t errsz)
 		if (call->dir == CALL_IN)
 			return call_reject(call, 486, err, errsz);
 		/* Dropping the session sends CANCEL (after a 1xx). */
-		terminate(call, 487, "cancelled", "local");
+		call_terminate(call, 487, "cancelled", "local");
 		return 0;
 
 	case CALL_CALLING:
-		terminate(call, 487, "cancelled", "local");
+		call_terminate(call, 487, "cancelled", "local");
 		return 0;
 
 	default:
 		/* Dropping an established session sends BYE. */
-		terminate(call, 200, "local hangup", "local");
+		call_terminate(call, 200, "local hangup", "local");
 		return 0;
 	}
 }
@@ -843,83 +469,7 @@ void call_second(struct call *call, uint64_t now)
 		return;
 
 	if (stream_rx_timed_out(call->strm, now, call->inst->rtp_timeout_ms))
-		terminate(call, 408, "rtp timeout", "local");
-}
-
-/* ---- forked 2xx (RFC 3261 13.2.2.4) ---- */
-
-static void fork_bye_handler(int err, const struct sip_msg *msg, void *arg)
-{
-	(void)err;
-	(void)msg;
-	(void)arg;
-}
-
-bool call_fork_response(struct instance *inst, const struct sip_msg *msg)
-{
-	const struct sip_hdr *contact;
-	struct sip_addr addr;
-	struct call *call = NULL;
-	struct le *le;
-	char *uri = NULL;
-	char tag[64];
-	int err;
-
-	if (msg->scode < 200 || msg->scode > 299 ||
-	    pl_strcmp(&msg->cseq.met, "INVITE"))
-		return false;
-
-	for (le = inst->calls.head; le; le = le->next) {
-		struct call *c = le->data;
-		if (c->dir == CALL_OUT && c->sip_callid && c->rtag &&
-		    !pl_strcmp(&msg->callid, c->sip_callid)) {
-			call = c;
-			break;
-		}
-	}
-
-	/* No dialog of ours yet, or the same dialog (a retransmitted 200
-	 * that libre will ACK again): not ours to handle. */
-	if (!call || !pl_strcmp(&msg->to.tag, call->rtag))
-		return false;
-
-	contact = sip_msg_hdr(msg, SIP_HDR_CONTACT);
-	if (!contact || sip_addr_decode(&addr, &contact->val) ||
-	    pl_strdup(&uri, &addr.auri)) {
-		app_error(inst->app, inst->name, call->id, "sip",
-			  "2xx from a second fork without a usable Contact");
-		return true;
-	}
-
-	/* ACK the 2xx of the extra dialog, then end that dialog at once. */
-	err  = sip_requestf(NULL, inst->sip, false, "ACK", uri, NULL, NULL,
-			    NULL, NULL, NULL,
-			    "Max-Forwards: 70\r\n"
-			    "To: %r\r\n"
-			    "From: %r\r\n"
-			    "Call-ID: %r\r\n"
-			    "CSeq: %u ACK\r\n"
-			    "Content-Length: 0\r\n\r\n",
-			    &msg->to.val, &msg->from.val, &msg->callid,
-			    msg->cseq.num);
-	err |= sip_requestf(NULL, inst->sip, true, "BYE", uri, NULL, NULL,
-			    NULL, fork_bye_handler, NULL,
-			    "Max-Forwards: 70\r\n"
-			    "To: %r\r\n"
-			    "From: %r\r\n"
-			    "Call-ID: %r\r\n"
-			    "CSeq: %u BYE\r\n"
-			    "Content-Length: 0\r\n\r\n",
-			    &msg->to.val, &msg->from.val, &msg->callid,
-			    msg->cseq.num + 1);
-
-	pl_strcpy(&msg->to.tag, tag, sizeof(tag));
-	evbus_emit(inst->app->bus, "call.fork", inst->name, call->id,
-		   EVS("sip_callid", call->sip_callid), EVS("to_tag", tag),
-		   EVS("action", err ? "failed" : "ack+bye"), EV_END);
-
-	mem_deref(uri);
-	return true;
+		call_terminate(call, 408, "rtp timeout", "local");
 }
 
 struct instance *call_instance(const struct call *call)

@@ -1,12 +1,11 @@
 #include <string.h>
 #include <re.h>
-#include "sip/app.h"
-#include "sip/call.h"
-#include "sip/conf.h"
 #include "base/event.h"
-#include "sip/instance.h"
-#include "media/source.h"
 #include "base/util.h"
+#include "media/source.h"
+#include "call.h"
+#include "conf.h"
+#include "instance.h"
 
 static void destructor(void *arg)
 {
@@ -75,7 +74,7 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 	(void)src;
 	(void)dst;
 
-	if (!evbus_has_subscribers(inst->app->bus) || !len)
+	if (!evbus_has_subscribers(inst->env->bus) || !len)
 		return;
 
 	mb = mbuf_alloc(len);
@@ -101,7 +100,7 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 	pl_strcpy(&msg->callid, callid, sizeof(callid));
 
 	if (!pl_strdup(&line, &first)) {
-		evbus_emit(inst->app->bus, tx ? "sip.tx" : "sip.rx",
+		evbus_emit(inst->env->bus, tx ? "sip.tx" : "sip.rx",
 			   inst->name, NULL,
 			   EVS("first_line", line), EVS("cseq", cseq),
 			   EVS("sip_callid", callid),
@@ -121,7 +120,8 @@ static void closed_handler(void *arg)
 	/* Outside the stack's destructor now: drop its last reference. */
 	inst->sip_closing = mem_deref(inst->sip_closing);
 	inst->closed = true;
-	app_instance_closed(inst->app);
+	if (inst->closedh)
+		inst->closedh(inst->closed_arg);
 }
 
 /* libre calls this from the SIP stack's destructor once sip_close() was
@@ -134,10 +134,11 @@ static void exit_handler(void *arg)
 	tmr_start(&inst->tmr_close, 0, closed_handler, inst);
 }
 
-int instance_alloc(struct instance **ip, struct app *app,
-		   struct inst_conf *cfg, char *err, size_t errsz)
+int instance_alloc(struct instance **ip, struct ua_env *env,
+		   struct inst_conf *cfg, instance_closed_h *closedh,
+		   void *arg, char *err, size_t errsz)
 {
-	const struct conf *conf = app->conf;
+	const struct conf *conf = env->conf;
 	struct instance *inst;
 	char why[256] = "";
 	int e;
@@ -146,7 +147,9 @@ int instance_alloc(struct instance **ip, struct app *app,
 	if (!inst)
 		return ENOMEM;
 
-	inst->app = app;
+	inst->env = env;
+	inst->closedh = closedh;
+	inst->closed_arg = arg;
 	inst->cfg = mem_ref(cfg);
 	tmr_init(&inst->tmr_close);
 	inst->name = cfg->name;
@@ -210,7 +213,7 @@ int instance_alloc(struct instance **ip, struct app *app,
 		re_snprintf(addr, sizeof(addr), "%J/%s", &inst->laddr,
 			    sip_transp_name(cfg->transport));
 		source_spec_print(source, sizeof(source), &cfg->source);
-		evbus_emit(app->bus, "ua.ready", inst->name, NULL,
+		evbus_emit(env->bus, "ua.ready", inst->name, NULL,
 			   EVS("addr", addr), EVS("aor", inst->aor),
 			   EVS("source", source), EV_END);
 	}

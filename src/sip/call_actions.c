@@ -1,22 +1,24 @@
-/* What an operator does inside a call: play a file, record, send DTMF.
- * The stream does the audio work; this file turns commands into it and
- * says clearly what went wrong. */
+/* What an operator does inside a call: play a file, record, send and
+ * take DTMF (in the stream, or by SIP INFO), listen locally.  The stream
+ * does the audio work; this file turns commands into it and says
+ * clearly what went wrong. */
 #include <string.h>
 #include <time.h>
 #include <re.h>
-#include "sip/app.h"
-#include "sip/call.h"
-#include "sip/conf.h"
+#include "base/event.h"
+#include "base/util.h"
 #include "media/dtmf.h"
-#include "sip/instance.h"
 #include "media/monitor.h"
 #include "media/recorder.h"
 #include "media/stream.h"
-#include "base/util.h"
+#include "call.h"
+#include "call_int.h"
+#include "conf.h"
+#include "ua.h"
 
-static struct app *app_of(const struct call *call)
+static struct ua_env *env_of(const struct call *call)
 {
-	return call_instance(call)->app;
+	return call->inst->env;
 }
 
 int call_play(struct call *call, const char *file, char *err, size_t errsz)
@@ -24,12 +26,11 @@ int call_play(struct call *call, const char *file, char *err, size_t errsz)
 	char why[384];
 	int e;
 
-	e = stream_play(call_stream(call), app_of(call)->loader, file, why,
+	e = stream_play(call_stream(call), env_of(call)->loader, file, why,
 			sizeof(why));
 	if (e) {
 		re_snprintf(err, errsz, "cannot play %s", why);
-		app_error(app_of(call), call_instance(call)->name,
-			  call_id(call), "play", "cannot play %s", why);
+		call_error(call, "play", "cannot play %s", why);
 	}
 	return e;
 }
@@ -48,8 +49,8 @@ int call_record(struct call *call, bool start, int mode, char *err,
 		size_t errsz)
 {
 	struct instance *inst = call_instance(call);
-	struct app *app = inst->app;
-	struct conf *conf = app->conf;
+	struct ua_env *env = inst->env;
+	const struct conf *conf = env->conf;
 	struct recording *rec;
 	struct rec_fields f;
 	char name[256];
@@ -82,12 +83,12 @@ int call_record(struct call *call, bool start, int mode, char *err,
 
 	e = rec_name_expand(name, sizeof(name), conf->record_template, &f);
 	if (!e)
-		e = recording_open(&rec, app->recw, conf->record_dir, name, m,
+		e = recording_open(&rec, env->recw, conf->record_dir, name, m,
 				   stream_srate(call_stream(call)), err, errsz);
 	else
 		re_snprintf(err, errsz, "cannot name the recording: %m", e);
 	if (e) {
-		app_error(app, inst->name, call_id(call), "record", "%s", err);
+		call_error(call, "record", "%s", err);
 		return e;
 	}
 
@@ -131,8 +132,7 @@ int call_dtmf(struct call *call, const char *digits, int method,
 	 * digits still reach the peer as tones. */
 	if (m == DTMF_RFC4733 && mc->telev_pt < 0) {
 		m = DTMF_INBAND;
-		app_error(app_of(call), call_instance(call)->name,
-			  call_id(call), "dtmf", "telephone-event was not "
+		call_error(call, "dtmf", "telephone-event was not "
 			  "negotiated; sending %s in-band", digits);
 	}
 
@@ -147,7 +147,7 @@ int call_dtmf(struct call *call, const char *digits, int method,
 
 int call_monitor(struct call *call, int leg, char *err, size_t errsz)
 {
-	struct app *app = app_of(call);
+	struct ua_env *env = env_of(call);
 	struct stream *s = call_stream(call), *prev;
 	char why[256];
 	int e;
@@ -166,9 +166,9 @@ int call_monitor(struct call *call, int leg, char *err, size_t errsz)
 		return 0;
 	}
 
-	if (!app->monitor) {
-		e = monitor_alloc(&app->monitor, app->audio_device,
-				  app->conf->monitor_max_ms);
+	if (!env->monitor) {
+		e = monitor_alloc(&env->monitor, env->audio_device,
+				  env->conf->monitor_max_ms);
 		if (e) {
 			re_snprintf(err, errsz, "cannot monitor: %m", e);
 			return e;
@@ -177,16 +177,15 @@ int call_monitor(struct call *call, int leg, char *err, size_t errsz)
 
 	/* No device is the operator's problem, not the call's: say so and
 	 * carry on (a headless run keeps going too). */
-	if (monitor_open(app->monitor, why, sizeof(why))) {
-		app_error(app, call_instance(call)->name, call_id(call),
-			  "monitor", "%s", why);
+	if (monitor_open(env->monitor, why, sizeof(why))) {
+		call_error(call, "monitor", "%s", why);
 		return 0;
 	}
 
-	prev = monitor_owner(app->monitor);
+	prev = monitor_owner(env->monitor);
 	if (prev && prev != s)
 		stream_monitor(prev, NULL, MON_OFF);
-	stream_monitor(s, app->monitor, (enum mon_leg)leg);
+	stream_monitor(s, env->monitor, (enum mon_leg)leg);
 	return 0;
 }
 
@@ -214,8 +213,7 @@ void call_info_received(struct call *call, struct sip *sip,
 		return;
 	}
 	if (e) {
-		app_error(app_of(call), call_instance(call)->name,
-			  call_id(call), "dtmf", "INFO %s without a valid "
+		call_error(call, "dtmf", "INFO %s without a valid "
 			  "Signal: '%s'", ctype, body);
 		(void)sip_reply(sip, msg, 400, "Bad DTMF Signal");
 		return;
@@ -223,4 +221,52 @@ void call_info_received(struct call *call, struct sip *sip,
 
 	(void)sip_reply(sip, msg, 200, "OK");
 	stream_dtmf_info_rx(call_stream(call), digit, dur);
+}
+
+/* ---- DTMF by SIP INFO ---- */
+
+void call_info_handler(struct sip *sip, const struct sip_msg *msg,
+			 void *arg)
+{
+	struct call *call = arg;
+
+	if (call->state == CALL_TERMINATED) {
+		(void)sip_reply(sip, msg, 481, "Call Does Not Exist");
+		return;
+	}
+	call_info_received(call, sip, msg);
+}
+
+static void info_resp_handler(int err, const struct sip_msg *msg, void *arg)
+{
+	struct call *call = arg;
+
+	/* libre only calls this while the session lives, so CALL is too. */
+	if (err)
+		call_error(call, "dtmf",
+			  "INFO failed: %m", err);
+	else if (msg && msg->scode >= 300)
+		call_error(call, "dtmf",
+			  "INFO answered %u %r", msg->scode, &msg->reason);
+}
+
+/* The stream's DTMF queue says it is this digit's turn. */
+void call_send_info_digit(char digit, uint32_t dur_ms, void *arg)
+{
+	struct call *call = arg;
+	struct mbuf *mb = mbuf_alloc(64);
+	int err = mb ? 0 : ENOMEM;
+
+	if (!err)
+		err = mbuf_printf(mb, "Signal=%c\r\nDuration=%u\r\n", digit,
+				  dur_ms);
+	if (!err) {
+		mb->pos = 0;
+		err = sipsess_info(call->sess, DTMF_INFO_CTYPE, mb,
+				   info_resp_handler, call);
+	}
+	if (err)
+		call_error(call, "dtmf",
+			  "cannot send INFO for '%c': %m", digit, err);
+	mem_deref(mb);
 }

@@ -1,0 +1,121 @@
+/* Offer/answer inside a call: encode our SDP, decode and negotiate the
+ * peer's, start or update the stream, and what a direction means for
+ * the hold states.  Starting media is idempotent (stream_start). */
+#include <string.h>
+#include <re.h>
+#include "base/event.h"
+#include "media/sdpneg.h"
+#include "media/stream.h"
+#include "call.h"
+#include "call_int.h"
+#include "conf.h"
+#include "ua.h"
+
+static void emit_sdp(struct call *call, const char *type,
+		     const uint8_t *p, size_t len)
+{
+	char *s = NULL;
+
+	if (!p || !len)
+		return;
+	if (re_sdprintf(&s, "%b", p, len))
+		return;
+	evbus_emit(call_bus(call), type, call->inst->name, call->id,
+		   EVS("sdp", s), EV_END);
+	mem_deref(s);
+}
+
+int call_encode_sdp(struct call *call, struct mbuf **mbp, bool offer)
+{
+	int err = sdp_encode(mbp, call->sdp, offer);
+
+	if (!err)
+		emit_sdp(call, "sdp.local", (*mbp)->buf, (*mbp)->end);
+	return err;
+}
+
+/* Decode the peer's SDP (an offer when OFFER) and choose the media.
+ * Returns ENOENT, with the reason emitted as an error, when nothing
+ * matches. */
+int call_remote_sdp(struct call *call, struct mbuf *mb, bool offer,
+		      struct media_choice *mc)
+{
+	char why[256];
+	size_t pos = mb->pos;
+	int err;
+
+	emit_sdp(call, "sdp.remote", mbuf_buf(mb), mbuf_get_left(mb));
+
+	err = sdp_decode(call->sdp, mb, offer);
+	mb->pos = pos;
+	if (err) {
+		call_error(call, "sdp",
+			  "malformed SDP from %s: %m", call->peer, err);
+		return err;
+	}
+
+	err = sdpneg_choose(mc, call->sdpm, &call->inst->cfg->codecs,
+			    why, sizeof(why));
+	if (err)
+		call_error(call, "negotiation", "%s", why);
+	return err;
+}
+
+int call_start_media(struct call *call, const struct media_choice *mc)
+{
+	bool first = !stream_choice(call->strm);
+	char err[256];
+	int e;
+
+	e = stream_start(call->strm, mc);
+
+	/* record = on: from the first frame, early media included */
+	if (!e && first && call->inst->cfg->record)
+		(void)call_record(call, true, -1, err, sizeof(err));
+	return e;
+}
+
+/* Apply an answer or early-media SDP in MB; false when it was unusable. */
+bool call_apply_remote_answer(struct call *call, struct mbuf *mb)
+{
+	struct media_choice mc;
+
+	if (!mb || !mbuf_get_left(mb))
+		return true;   /* e.g. a 200 after an SDP-carrying 183 */
+
+	if (call_remote_sdp(call, mb, false, &mc))
+		return false;
+
+	(void)call_start_media(call, &mc);
+	return true;
+}
+
+/* What the peer's latest SDP means for our state while established. */
+void call_update_hold_state(struct call *call)
+{
+	const struct media_choice *mc = stream_choice(call->strm);
+
+	if (!mc || call->state == CALL_HELD)
+		return;
+
+	if (call->state != CALL_ESTABLISHED &&
+	    call->state != CALL_REMOTE_HELD)
+		return;
+
+	/* The peer holds us when it stops receiving: we may not send. */
+	call_set_state(call, (mc->dir & SDP_SENDONLY) ? CALL_ESTABLISHED :
+		  CALL_REMOTE_HELD);
+}
+
+int call_start_local_media(struct call *call)
+{
+	struct media_choice mc;
+	char why[256];
+	int err;
+
+	err = sdpneg_choose(&mc, call->sdpm, &call->inst->cfg->codecs,
+			    why, sizeof(why));
+	if (err)
+		return err;
+	return call_start_media(call, &mc);
+}

@@ -1,0 +1,63 @@
+/* A user agent as its calls see it: the engine's shared services and the
+ * instance's own SIP stack, addresses and settings.  instance.c fills it
+ * in and owns its life; the call files read it and never include
+ * instance.h or app.h, so the include graph has no circle. */
+#ifndef SIPFLOW_UA_H
+#define SIPFLOW_UA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <re.h>
+
+struct conf;
+struct inst_conf;
+struct evbus;
+struct sched;
+struct recwriter;
+struct loader;
+struct monitor;
+struct clip;
+
+/* What all instances share.  The app owns it and everything in it. */
+struct ua_env {
+	struct conf *conf;
+	struct evbus *bus;
+	struct sched *sched;       /* 20 ms pacing of every stream */
+	struct recwriter *recw;    /* the recording writer thread */
+	struct loader *loader;     /* decodes sound files off the loop */
+	struct monitor *monitor;   /* local listening, opened on first use */
+	const char *audio_device;  /* --audio-device, or NULL: default */
+	unsigned call_seq;         /* the last short call id given, c<N> */
+};
+
+/* An instance has closed its stack for good (after instance_close). */
+typedef void (instance_closed_h)(void *arg);
+
+/* An instance: one SIP user agent with its own `struct sip` stack and
+ * socket (libre-notes §2: a shared stack sends from the wrong port). */
+struct instance {
+	struct le le;
+	struct ua_env *env;
+	struct inst_conf *cfg;      /* referenced from the app's conf */
+	const char *name;           /* == cfg->name */
+	struct sa laddr;            /* SIP address and port */
+	char aor[160];              /* sip:user@ip:port */
+	struct sip *sip;
+	struct sipsess_sock *sock;
+	struct sip_lsnr *lsnr_fork;
+	struct list calls;          /* struct call, oldest first */
+	struct clip *source;        /* default outgoing audio at 8 kHz */
+	uint16_t rtp_min, rtp_max;
+	uint64_t rtp_timeout_ms;
+	uint32_t recent[256];       /* keys of recent SIP messages */
+	unsigned recent_pos;
+	struct sip *sip_closing;    /* the stack while it finishes */
+	struct tmr tmr_close;
+	instance_closed_h *closedh;
+	void *closed_arg;
+	bool closing;               /* takes no new calls */
+	bool exit_seen;
+	bool closed;
+};
+
+#endif
