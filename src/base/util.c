@@ -1,10 +1,12 @@
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "base/util.h"
+#include <re.h>
+#include "util.h"
 
 uint64_t now_ns(void)
 {
@@ -88,4 +90,17 @@ size_t str_split(char *s, char **words, size_t max)
 	if (s && *s && n == max)
 		++n;
 	return n;
+}
+
+int err_printf(char *err, size_t errsz, int e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errsz)
+		return e;
+
+	va_start(ap, fmt);
+	(void)re_vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+	return e;
 }

@@ -9,6 +9,7 @@
 #include <re.h>
 #include <rem.h>
 #include "monitor.h"
+#include "pcmring.h"
 #include "base/util.h"
 
 enum {
@@ -34,11 +35,8 @@ struct monitor {
 	unsigned dev_ch;
 	unsigned max_ms;           /* the ceiling of our buffer */
 
-	/* Single-producer (re thread) single-consumer (callback) ring. */
-	int16_t *ring;
-	size_t size;               /* power of two, twice the ceiling */
-	_Atomic size_t head;       /* written by the producer only */
-	_Atomic size_t tail;       /* written by the consumer only */
+	/* the re thread produces, the callback consumes */
+	struct pcmring ring;       /* twice the ceiling */
 	_Atomic bool flush;        /* producer asks the consumer to drop all */
 	bool primed;               /* consumer: enough buffered to play */
 	size_t ceiling;            /* samples: beyond it the oldest go */
@@ -129,7 +127,7 @@ static void destructor(void *arg)
 		(void)Pa_Terminate();
 	if (m->src)
 		src_delete(m->src);
-	free(m->ring);
+	pcmring_free(&m->ring);
 	mem_deref(m->device);
 }
 
@@ -159,36 +157,34 @@ static int pa_callback(const void *in, void *out, unsigned long frames,
 {
 	struct monitor *m = arg;
 	int16_t *o = out;
-	size_t head, tail, fill, n, target, mask = m->size - 1;
+	size_t fill, n, target;
 	(void)in;
 	(void)ti;
 	(void)flags;
 
-	head = atomic_load_explicit(&m->head, memory_order_acquire);
-	tail = atomic_load_explicit(&m->tail, memory_order_relaxed);
+	fill = pcmring_fill(&m->ring);
 	target = atomic_load_explicit(&m->target, memory_order_relaxed);
 
 	if (atomic_exchange(&m->flush, false)) {
 		/* a new leg: its own start, nothing of the last one's */
-		tail = head;
+		pcmring_release(&m->ring, fill);
+		fill = 0;
 		m->primed = false;
 		target = ms_samples(m, START_MS);
 		atomic_store_explicit(&m->target, target,
 				      memory_order_relaxed);
 	}
 
-	fill = head - tail;
 	if (fill > m->ceiling) {
 		atomic_fetch_add(&m->dropped, fill - m->ceiling);
-		tail = head - m->ceiling;
+		pcmring_release(&m->ring, fill - m->ceiling);
 		fill = m->ceiling;
 	}
 	if (!m->primed && fill >= target)
 		m->primed = true;
 
-	n = m->primed ? (fill < frames ? fill : frames) : 0;
-	for (size_t i = 0; i < n; i++)
-		o[i] = m->ring[(tail + i) & mask];
+	n = m->primed ? pcmring_read(&m->ring, o, fill < frames ? fill :
+				     frames) : 0;
 	if (n < frames) {
 		memset(o + n, 0, (frames - n) * sizeof(*o));
 		if (m->primed) {
@@ -202,7 +198,6 @@ static int pa_callback(const void *in, void *out, unsigned long frames,
 					&m->target, &target, grown);
 		}
 	}
-	atomic_store_explicit(&m->tail, tail + n, memory_order_release);
 
 	/* A device that only takes stereo: the same audio on both. */
 	for (unsigned long i = frames; m->dev_ch > 1 && i-- > 0; ) {
@@ -238,21 +233,16 @@ static void decay(struct monitor *m, size_t target)
  * and decides, once a window, whether there is latency to give back. */
 static void ring_write(struct monitor *m, const int16_t *p, size_t n)
 {
-	size_t head = atomic_load_explicit(&m->head, memory_order_relaxed);
-	size_t tail = atomic_load_explicit(&m->tail, memory_order_acquire);
-	size_t mask = m->size - 1, fill, target;
+	size_t fill, target;
 
-	if (m->size - (head - tail) < n) {
+	if (!pcmring_write(&m->ring, p, n)) {
 		atomic_fetch_add(&m->dropped, n);   /* the callback stopped */
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		m->ring[(head + i) & mask] = p[i];
-	atomic_store_explicit(&m->head, head + n, memory_order_release);
 
 	/* Past the ceiling the callback drops the oldest: the delay a
 	 * listener gets is never more than that. */
-	fill = head + n - tail;
+	fill = pcmring_fill(&m->ring);
 	if (fill > m->ceiling)
 		fill = m->ceiling;
 	m->fill_now = fill;
@@ -370,17 +360,11 @@ int monitor_open(struct monitor *m, char *err, size_t errsz)
 	/* Room for twice the ceiling, so the ring itself only overflows
 	 * when the callback has stopped altogether. */
 	m->ceiling = ms_samples(m, m->max_ms);
-	m->size = 1;
-	while (m->size < 2 * m->ceiling)
-		m->size <<= 1;
-	free(m->ring);
-	m->ring = calloc(m->size, sizeof(*m->ring));
+	pcmring_free(&m->ring);
+	ret = pcmring_init(&m->ring, 2 * m->ceiling, 1);
 	atomic_store(&m->target, ms_samples(m, START_MS));
-	atomic_store(&m->head, 0);
-	atomic_store(&m->tail, 0);
 	m->fill_now = m->fill_max = 0;
 	m->primed = false;
-	ret = m->ring ? 0 : ENOMEM;
 	if (!ret) {
 		e = Pa_StartStream(m->pa);
 		if (e != paNoError) {

@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 /* stereo: left = received, right = sent.  mixed: mono saturating sum.
  * separate: two mono files, NAME-rx.wav and NAME-tx.wav. */
@@ -17,29 +16,6 @@ enum rec_mode { REC_STEREO, REC_MIXED, REC_SEPARATE };
 
 int rec_mode_parse(enum rec_mode *mode, const char *str);
 const char *rec_mode_name(enum rec_mode mode);
-
-#define REC_TEMPLATE_DEFAULT "{instance}_{callid}_{date}_{time}.wav"
-
-/* What a file name template may use.  Every field is sanitized on
- * expansion: only [A-Za-z0-9._+@-] survive, anything else becomes '_', and
- * a name never starts with '.', so no value can leave the record dir. */
-struct rec_fields {
-	const char *instance;   /* {instance} */
-	const char *callid;     /* {callid}: the SIP Call-ID */
-	const char *call;       /* {call}: sipflow's short id, e.g. c3 */
-	const char *peer;       /* {peer}: the peer's user part or URI */
-	const char *dir;        /* {dir}: in | out */
-	time_t when;            /* {date} YYYYMMDD, {time} HHMMSS (local) */
-};
-
-/* Check a template: known fields only, no '/', ends in ".wav".
- * EINVAL with the reason in ERR. */
-int rec_template_check(const char *tmpl, char *err, size_t errsz);
-/* Expand TMPL into BUF (a bare file name, no directory).  Too long a
- * name is cut to 200 bytes, or to SZ - 1, by shortening what precedes
- * ".wav"; ENAMETOOLONG only if SZ cannot hold "_.wav". */
-int rec_name_expand(char *buf, size_t sz, const char *tmpl,
-		    const struct rec_fields *f);
 
 struct recwriter;
 struct recording;

@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "media/dtmf.h"
 #include "media/monitor.h"
+#include "media/recname.h"
 #include "media/recorder.h"
 #include "media/stream.h"
 #include "call.h"

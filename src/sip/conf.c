@@ -6,6 +6,7 @@
 #include <re.h>
 #include "sip/conf.h"
 #include "media/monitor.h"
+#include "media/recname.h"
 #include "base/util.h"
 
 static const char default_codecs[] = "PCMU, PCMA, telephone-event";

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <sndfile.h>
 #include <re.h>
+#include "media/recname.h"
 #include "media/recorder.h"
 
 enum { SRATE = 8000, FRAME = 160 };
