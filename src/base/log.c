@@ -9,7 +9,7 @@
 #define DEBUG_MODULE "log"
 #define DEBUG_LEVEL 5
 #include <re_dbg.h>
-#include "base/log.h"
+#include "log.h"
 
 static FILE *log_file;
 static int tty_err = -1;     /* the original stderr, once redirected */

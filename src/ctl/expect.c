@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
-#include "ctl/expect.h"
+#include "expect.h"
 #include "base/util.h"
 
 static bool valid_digits(const char *s)

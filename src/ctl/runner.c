@@ -2,12 +2,12 @@
 #include <re.h>
 #include "sip/app.h"
 #include "sip/call.h"
-#include "ctl/cmd.h"
+#include "cmd.h"
 #include "base/event.h"
 #include "sip/instance.h"
 #include "base/log.h"
-#include "ctl/runner.h"
-#include "ctl/scenario.h"
+#include "runner.h"
+#include "scenario.h"
 #include "base/util.h"
 
 /* What expectations can match: the events that matter, per instance, in

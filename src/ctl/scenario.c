@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <re.h>
-#include "ctl/cmd.h"
+#include "cmd.h"
 #include "sip/conf.h"
-#include "ctl/scenario.h"
+#include "scenario.h"
 #include "base/util.h"
 
 static void destructor(void *arg)

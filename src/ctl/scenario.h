@@ -3,7 +3,7 @@
 #define SIPFLOW_SCENARIO_H
 
 #include <re.h>
-#include "ctl/expect.h"
+#include "expect.h"
 
 struct cmd;
 struct conf;

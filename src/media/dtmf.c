@@ -5,6 +5,7 @@
 #include <re.h>
 #include <rem.h>
 #include "dtmf.h"
+#include "base/names.h"
 #include "base/util.h"
 
 enum {
@@ -16,21 +17,21 @@ enum {
 static const char digits[] = "0123456789*#ABCD";
 
 static const char *const method_names[] = {"rfc4733", "inband", "info"};
+static const struct name_table methods = NAME_TABLE(method_names, true);
 
 int dtmf_method_parse(enum dtmf_method *m, const char *str)
 {
-	for (size_t i = 0; str && i < ARRAY_SIZE(method_names); i++) {
-		if (!strcasecmp(str, method_names[i])) {
-			*m = (enum dtmf_method)i;
-			return 0;
-		}
-	}
-	return EINVAL;
+	int v;
+
+	if (name_parse(&methods, str, &v))
+		return EINVAL;
+	*m = (enum dtmf_method)v;
+	return 0;
 }
 
 const char *dtmf_method_name(enum dtmf_method m)
 {
-	return (size_t)m < ARRAY_SIZE(method_names) ? method_names[m] : "?";
+	return name_of(&methods, (int)m);
 }
 
 int dtmf_digit_code(char digit)

@@ -10,6 +10,7 @@
 #include <rem.h>
 #include "monitor.h"
 #include "pcmring.h"
+#include "base/names.h"
 #include "base/util.h"
 
 enum {
@@ -68,21 +69,21 @@ static size_t ms_samples(const struct monitor *m, unsigned ms)
 }
 
 static const char *const leg_names[] = {"off", "rx", "tx", "both"};
+static const struct name_table legs = NAME_TABLE(leg_names, false);
 
 int mon_leg_parse(enum mon_leg *leg, const char *str)
 {
-	for (size_t i = 0; str && i < ARRAY_SIZE(leg_names); i++) {
-		if (!strcmp(str, leg_names[i])) {
-			*leg = (enum mon_leg)i;
-			return 0;
-		}
-	}
-	return EINVAL;
+	int v;
+
+	if (name_parse(&legs, str, &v))
+		return EINVAL;
+	*leg = (enum mon_leg)v;
+	return 0;
 }
 
 const char *mon_leg_name(enum mon_leg leg)
 {
-	return (size_t)leg < ARRAY_SIZE(leg_names) ? leg_names[leg] : "?";
+	return name_of(&legs, (int)leg);
 }
 
 /* PortAudio probes ALSA and JACK loudly on stderr: send that chatter to

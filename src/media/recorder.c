@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <re.h>
+#include "base/names.h"
 #include "base/util.h"
 #include "rec_int.h"
 
@@ -34,34 +35,23 @@ struct recording {
 	uint64_t dropped;
 };
 
+static const char *const mode_names[] = {"stereo", "mixed", "separate"};
+static const struct name_table modes = NAME_TABLE(mode_names, false);
+
 int rec_mode_parse(enum rec_mode *mode, const char *str)
 {
-	if (!mode || !str)
-		return EINVAL;
+	int v;
 
-	if (!strcmp(str, "stereo"))
-		*mode = REC_STEREO;
-	else if (!strcmp(str, "mixed"))
-		*mode = REC_MIXED;
-	else if (!strcmp(str, "separate"))
-		*mode = REC_SEPARATE;
-	else
+	if (!mode || name_parse(&modes, str, &v))
 		return EINVAL;
-
+	*mode = (enum rec_mode)v;
 	return 0;
 }
 
 const char *rec_mode_name(enum rec_mode mode)
 {
-	switch (mode) {
-
-	case REC_STEREO:   return "stereo";
-	case REC_MIXED:    return "mixed";
-	case REC_SEPARATE: return "separate";
-	default:           return "?";
-	}
+	return name_of(&modes, (int)mode);
 }
-
 
 static int sink_alloc(struct sink **sp, enum rec_mode mode, uint32_t srate)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <re.h>
 #include "base/event.h"
+#include "base/names.h"
 #include "base/util.h"
 #include "media/stream.h"
 #include "call.h"
@@ -16,21 +17,21 @@ static const char *const state_names[] = {
 	"calling", "incoming", "ringing", "early", "established",
 	"held", "remote_held", "terminated",
 };
+static const struct name_table states = NAME_TABLE(state_names, false);
 
 const char *call_state_name(enum call_state st)
 {
-	return (size_t)st < ARRAY_SIZE(state_names) ? state_names[st] : "?";
+	return name_of(&states, (int)st);
 }
 
 int call_state_parse(enum call_state *st, const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(state_names); i++) {
-		if (!strcmp(state_names[i], name)) {
-			*st = (enum call_state)i;
-			return 0;
-		}
-	}
-	return EINVAL;
+	int v;
+
+	if (name_parse(&states, name, &v))
+		return EINVAL;
+	*st = (enum call_state)v;
+	return 0;
 }
 
 struct evbus *call_bus(const struct call *call)

@@ -4,9 +4,10 @@
 #include <string.h>
 #include <ini.h>
 #include <re.h>
-#include "sip/conf.h"
+#include "conf.h"
 #include "media/monitor.h"
 #include "media/recname.h"
+#include "base/names.h"
 #include "base/util.h"
 
 static const char default_codecs[] = "PCMU, PCMA, telephone-event";
@@ -86,6 +87,11 @@ struct inst_conf *conf_instance(const struct conf *c, const char *name)
 	}
 	return NULL;
 }
+
+/* indexed by enum sip_transp */
+static const char *const transport_names[] = {"udp", "tcp"};
+static const struct name_table transports = NAME_TABLE(transport_names,
+						       true);
 
 int answer_policy_parse(struct answer_policy *ap, const char *s)
 {
@@ -280,12 +286,10 @@ static int instance_key(struct parse_ctx *ctx, struct inst_conf *ic,
 			goto bad;
 	}
 	else if (!strcmp(key, "transport")) {
-		if (!str_casecmp(val, "udp"))
-			ic->transport = SIP_TRANSP_UDP;
-		else if (!str_casecmp(val, "tcp"))
-			ic->transport = SIP_TRANSP_TCP;
-		else
+		int v;
+		if (name_parse(&transports, val, &v))
 			goto bad;
+		ic->transport = (enum sip_transp)v;
 	}
 	else if (!strcmp(key, "codecs")) {
 		if (codec_list_parse(&ic->codecs, val, bad, sizeof(bad))) {
