@@ -15,14 +15,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <re.h>
+#include "base/event.h"
+#include "base/util.h"
+#include "media/sched.h"
+#include "media/stream.h"
 #include "sip/app.h"
 #include "sip/call.h"
 #include "sip/conf.h"
-#include "base/event.h"
 #include "sip/instance.h"
-#include "media/sched.h"
-#include "media/stream.h"
-#include "base/util.h"
 
 static struct {
 	struct app *app;

@@ -21,10 +21,10 @@
 #include <re.h>
 #include <ncurses.h>
 #include "base/event.h"
+#include "ui/draw.h"
+#include "ui/keys.h"
 #include "ui/model.h"
 #include "ui/view.h"
-#include "ui/keys.h"
-#include "ui/draw.h"
 
 enum {
 	NINSTS = 50,

@@ -5,16 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
+#include "base/event.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "media/monitor.h"
 #include "sip/app.h"
 #include "sip/conf.h"
-#include "base/event.h"
-#include "ui/keys.h"
-#include "base/log.h"
-#include "media/monitor.h"
 #include "ctl/runner.h"
 #include "ctl/scenario.h"
+#include "ui/keys.h"
 #include "ui/tui.h"
-#include "base/util.h"
 
 struct options {
 	const char *config;

@@ -13,10 +13,10 @@
 #include <wchar.h>
 #include <re.h>
 #include <ncurses.h>
-#include "model.h"
-#include "view.h"
 #include "draw.h"
 #include "draw_int.h"
+#include "model.h"
+#include "view.h"
 
 enum {
 	MSG_FADE_S = 10,   /* an older message line is dimmed */

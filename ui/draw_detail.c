@@ -7,9 +7,9 @@
 #include <string.h>
 #include <re.h>
 #include <ncurses.h>
+#include "draw_int.h"
 #include "model.h"
 #include "view.h"
-#include "draw_int.h"
 
 enum {
 	LADDER_MAXW = 72,  /* between the two lifelines */

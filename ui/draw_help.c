@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <wchar.h>
 #include <ncurses.h>
-#include "view.h"
-#include "keys.h"
 #include "draw_int.h"
+#include "keys.h"
+#include "view.h"
 
 enum {
 	HELP_ROWS = 64,    /* keys_help() rows asked for */

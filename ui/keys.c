@@ -3,10 +3,10 @@
  * its man page entry in one place. */
 #include <string.h>
 #include <re.h>
+#include "base/util.h"
 #include "ctl/cmd.h"
 #include "keys.h"
 #include "model.h"
-#include "base/util.h"
 #include "view.h"
 
 /* How the console runs a command key (tui.c follows this). */

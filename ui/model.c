@@ -5,8 +5,8 @@
 #include <string.h>
 #include <re.h>
 #include "base/event.h"
-#include "model.h"
 #include "base/util.h"
+#include "model.h"
 
 /* Field comparison that tolerates a missing field. */
 static bool str_is(const char *s, const char *want)
@@ -127,6 +127,21 @@ static void orphan_key(char *buf, size_t sz, const char *ua,
 bool ui_call_alive(const struct ui_call *c)
 {
 	return c->gone_t == 0;
+}
+
+struct ui_call *ui_model_current_call(const struct ui_model *m,
+				      const char *inst)
+{
+	struct le *le;
+
+	for (le = m->calls.tail; le && inst; le = le->prev) {
+		struct ui_call *c = le->data;
+
+		if (c->inst && !strcmp(c->inst->name, inst) &&
+		    ui_call_alive(c))
+			return c;
+	}
+	return NULL;
 }
 
 const char *ui_call_oneway(const struct ui_call *c, double now)

@@ -130,5 +130,8 @@ struct ui_inst *ui_model_inst(const struct ui_model *m, const char *name);
  * last second was silence made up for missing frames). */
 const char *ui_call_oneway(const struct ui_call *c, double now);
 bool ui_call_alive(const struct ui_call *c);
+/* What the engine calls INST's current call: its newest call alive. */
+struct ui_call *ui_model_current_call(const struct ui_model *m,
+				      const char *inst);
 
 #endif

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <ncurses.h>
 #include <re.h>
-#include "prompt.h"
 #include "base/util.h"
+#include "prompt.h"
 #include "view.h"
 
 enum { KEY_CTRL_A = 1, KEY_CTRL_E = 5, KEY_CTRL_G = 7, KEY_CTRL_U = 21,

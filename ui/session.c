@@ -9,8 +9,8 @@
 #include <time.h>
 #include <re.h>
 #include "base/event.h"
-#include "session.h"
 #include "base/util.h"
+#include "session.h"
 
 struct sess_call {
 	struct le le;

@@ -13,15 +13,15 @@
 #include <unistd.h>
 #include <ncurses.h>
 #include <re.h>
+#include "base/event.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "sip/app.h"
 #include "draw.h"
-#include "base/event.h"
 #include "keys.h"
-#include "base/log.h"
 #include "model.h"
 #include "session.h"
 #include "tui.h"
-#include "base/util.h"
 #include "tui_int.h"
 #include "view.h"
 

@@ -4,17 +4,15 @@
 #include <string.h>
 #include <ncurses.h>
 #include <re.h>
-#include "sip/app.h"
-#include "sip/call.h"
-#include "ctl/cmd.h"
 #include "base/event.h"
-#include "sip/instance.h"
+#include "base/util.h"
+#include "sip/app.h"
+#include "ctl/cmd.h"
+#include "ctl/scenario.h"
 #include "model.h"
 #include "prompt.h"
-#include "ctl/scenario.h"
 #include "session.h"
 #include "tui_int.h"
-#include "base/util.h"
 #include "view.h"
 
 enum { KEY_ESCAPE = 27, KEY_CTRL_C = 3, KEY_CTRL_L = 12 };
@@ -108,39 +106,25 @@ static void scroll_detail(struct tui *t, int lines)
 /* ---- running commands ---- */
 
 /* Run VERB ARGS on instance INST (and its call CALLID, "" for the
- * current one), tell the operator, and remember it for :save. */
+ * current one) through the command table, tell the operator, and
+ * remember it for :save. */
 static int run(struct tui *t, const char *inst_name, const char *callid,
 	       const char *verb, const char *args)
 {
 	const struct cmd *cmd = cmd_find(verb);
-	struct instance *inst = app_instance(t->app, inst_name);
-	struct call *call = NULL;
-	char err[256] = "", id[16];
+	char err[256] = "", acted[16];
 	unsigned seq;
 	int e;
 
-	if (!cmd || !inst) {
-		ui_model_message(t->model, true, "no %s '%s'", cmd ?
-				 "instance" : "command", cmd ? inst_name :
-				 verb);
+	if (!cmd) {
+		ui_model_message(t->model, true, "no command '%s'", verb);
 		return ENOENT;
 	}
-	if (callid && callid[0] && cmd->target == CMD_CALL) {
-		call = instance_call(inst, callid);
-		if (!call || call_state(call) == CALL_TERMINATED) {
-			ui_model_message(t->model, true, "%s/%s is over",
-					 inst_name, callid);
-			return ENOENT;
-		}
-	}
-	/* Name the call now: a hangup takes it off the instance. */
-	if (cmd->target == CMD_CALL && !call)
-		call = instance_current_call(inst);
-	str_copy(id, sizeof(id), call ? call_id(call) : "");
-	callid = id;
 
 	seq = t->model->msg_seq;
-	e = cmd_exec_call(t->app, inst, call, cmd, args, err, sizeof(err));
+	e = cmd_run(t->app, inst_name, callid, cmd, args, acted,
+		    sizeof(acted), err, sizeof(err));
+	callid = acted;
 	if (e) {
 		ui_model_message(t->model, true, "%s: %s: %s", inst_name,
 				 verb, err[0] ? err : strerror(e));
@@ -161,8 +145,9 @@ static int run(struct tui *t, const char *inst_name, const char *callid,
 	return 0;
 }
 
-/* The instance and call a key acts on: the selected call (calls and
- * detail panes) or the selected instance and its current call. */
+/* The instance and call a key acts on, resolved once from what the
+ * console shows: the selected call (calls and detail panes), else the
+ * instance's current call.  CALL is "" when it has none. */
 static void key_target(const struct tui *t, char *inst, size_t isz,
 		       char *call, size_t csz)
 {
@@ -175,6 +160,9 @@ static void key_target(const struct tui *t, char *inst, size_t isz,
 		if (ui_call_alive(c))
 			str_copy(call, csz, c->id);
 	}
+	c = call[0] ? NULL : ui_model_current_call(t->model, inst);
+	if (c)
+		str_copy(call, csz, c->id);
 }
 
 static void offer_instances(struct tui *t, const char *except)
@@ -220,8 +208,7 @@ static void command_key(struct tui *t, const struct cmd *cmd)
 		offer_instances(t, inst);
 		return;
 	}
-	if (cmd->target == CMD_CALL && !call[0] &&
-	    !instance_current_call(app_instance(t->app, inst))) {
+	if (cmd->target == CMD_CALL && !call[0]) {
 		ui_model_message(t->model, true, "%s has no call to %s", inst,
 				 cmd->verb);
 		return;
@@ -242,9 +229,7 @@ static void command_key(struct tui *t, const struct cmd *cmd)
 		return;
 	}
 	if (!strcmp(cmd->verb, "record")) {
-		c = ui_model_call(t->model, call[0] ? call :
-				  call_id(instance_current_call(
-					  app_instance(t->app, inst))));
+		c = ui_model_call(t->model, call);
 		(void)run(t, inst, call, "record", c && c->recording ?
 			  "stop" : "start");
 		return;

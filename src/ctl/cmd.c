@@ -1,15 +1,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
-#include "sip/app.h"
-#include "sip/call.h"
-#include "cmd.h"
+#include "base/util.h"
 #include "media/dtmf.h"
-#include "expect.h"
 #include "media/monitor.h"
 #include "media/recorder.h"
+#include "sip/app.h"
+#include "sip/call.h"
 #include "sip/instance.h"
-#include "base/util.h"
+#include "cmd.h"
+#include "expect.h"
 
 static struct call *current_call(struct cmd_ctx *ctx)
 {
@@ -368,4 +368,30 @@ int cmd_exec_call(struct app *app, struct instance *inst, struct call *call,
 	}
 	err[0] = '\0';
 	return cmd->exec(&ctx, args ? args : "");
+}
+
+int cmd_run(struct app *app, const char *inst_name, const char *callid,
+	    const struct cmd *cmd, const char *args, char *acted,
+	    size_t actedsz, char *err, size_t errsz)
+{
+	struct instance *inst = app_instance(app, inst_name);
+	struct call *call = NULL;
+
+	str_copy(acted, actedsz, "");
+	if (!inst)
+		return err_printf(err, errsz, ENOENT, "no such instance");
+
+	if (cmd->target == CMD_CALL && callid && callid[0]) {
+		call = instance_call(inst, callid);
+		if (!call || call_state(call) == CALL_TERMINATED)
+			return err_printf(err, errsz, ENOENT, "%s is over",
+					  callid);
+	}
+	else if (cmd->target == CMD_CALL) {
+		call = instance_current_call(inst);
+	}
+	if (call)
+		str_copy(acted, actedsz, call_id(call));
+
+	return cmd_exec_call(app, inst, call, cmd, args, err, errsz);
 }

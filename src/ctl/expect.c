@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
-#include "expect.h"
 #include "base/util.h"
+#include "expect.h"
 
 static bool valid_digits(const char *s)
 {

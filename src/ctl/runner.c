@@ -1,14 +1,14 @@
 #include <string.h>
 #include <re.h>
+#include "base/event.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "sip/app.h"
 #include "sip/call.h"
-#include "cmd.h"
-#include "base/event.h"
 #include "sip/instance.h"
-#include "base/log.h"
+#include "cmd.h"
 #include "runner.h"
 #include "scenario.h"
-#include "base/util.h"
 
 /* What expectations can match: the events that matter, per instance, in
  * arrival order.  Each chain has a cursor into it, so an event that came

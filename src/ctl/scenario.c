@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <re.h>
-#include "cmd.h"
-#include "sip/conf.h"
-#include "scenario.h"
 #include "base/util.h"
+#include "sip/conf.h"
+#include "cmd.h"
+#include "scenario.h"
 
 static void destructor(void *arg)
 {

@@ -1,8 +1,8 @@
 #include <string.h>
 #include <stdlib.h>
 #include <re.h>
-#include "codec.h"
 #include "base/util.h"
+#include "codec.h"
 
 extern const struct codec codec_pcmu;
 extern const struct codec codec_pcma;

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <re.h>
 #include <rem.h>
-#include "dtmf.h"
 #include "base/names.h"
 #include "base/util.h"
+#include "dtmf.h"
 
 enum {
 	FRAME_MS = 20,

@@ -3,9 +3,9 @@
 #include <string.h>
 #include <sndfile.h>
 #include <re.h>
+#include "base/util.h"
 #include "loader.h"
 #include "source.h"
-#include "base/util.h"
 
 struct loader {
 	struct mqueue *mq;

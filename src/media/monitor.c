@@ -8,10 +8,10 @@
 #include <samplerate.h>
 #include <re.h>
 #include <rem.h>
-#include "monitor.h"
-#include "pcmring.h"
 #include "base/names.h"
 #include "base/util.h"
+#include "monitor.h"
+#include "pcmring.h"
 
 enum {
 	FRAME_MS = 20,

@@ -14,7 +14,7 @@
 #include <re.h>
 #include "base/names.h"
 #include "base/util.h"
-#include "rec_int.h"
+#include "recorder_int.h"
 
 enum {
 	SUFFIX_MAX = 999,

@@ -1,13 +1,14 @@
-/* The recording writer thread (see recorder.h and rec_int.h): it wakes
- * every 100 ms, or at once when a recording ends, drains every ring to
- * libsndfile and reports a failing disk to the re thread by mqueue. */
+/* The recording writer thread (see recorder.h and recorder_int.h): it
+ * wakes every 100 ms, or at once when a recording ends, drains every
+ * ring to libsndfile and reports a failing disk to the re thread by
+ * mqueue. */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 #include <re.h>
-#include "rec_int.h"
+#include "recorder_int.h"
 
 enum { SPLIT_FRAMES = 1024 };  /* separate mode splits this many at once */
 

@@ -2,8 +2,8 @@
 #include <unistd.h>
 #include <sys/timerfd.h>
 #include <re.h>
-#include "sched.h"
 #include "base/util.h"
+#include "sched.h"
 
 struct sched {
 	struct list entries;  /* sorted by deadline, earliest first */

@@ -1,7 +1,7 @@
 #include <string.h>
 #include <re.h>
-#include "sdpneg.h"
 #include "base/util.h"
+#include "sdpneg.h"
 
 int sdpneg_session(struct sdp_session **sessp, struct sdp_media **mp,
 		   const struct sa *laddr, uint16_t rtp_port,

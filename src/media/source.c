@@ -5,8 +5,8 @@
 #include <sndfile.h>
 #include <samplerate.h>
 #include <re.h>
-#include "source.h"
 #include "base/util.h"
+#include "source.h"
 
 #ifndef SOUNDS_DIR
 #define SOUNDS_DIR "/usr/local/share/sipflow/sounds"

@@ -1,16 +1,16 @@
 #include <string.h>
 #include <re.h>
-#include "dtmf.h"
 #include "base/event.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "dtmf.h"
 #include "jitter.h"
 #include "loader.h"
-#include "base/log.h"
 #include "monitor.h"
 #include "recorder.h"
 #include "sched.h"
 #include "source.h"
 #include "stream.h"
-#include "base/util.h"
 
 enum {
 	FRAME_MS = 20,

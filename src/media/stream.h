@@ -6,9 +6,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "rtpstats.h"
 #include "dtmf.h"
 #include "monitor.h"
+#include "rtpstats.h"
 #include "sdpneg.h"
 
 struct stream;

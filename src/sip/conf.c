@@ -4,11 +4,11 @@
 #include <string.h>
 #include <ini.h>
 #include <re.h>
-#include "conf.h"
-#include "media/monitor.h"
-#include "media/recname.h"
 #include "base/names.h"
 #include "base/util.h"
+#include "media/monitor.h"
+#include "media/recname.h"
+#include "conf.h"
 
 static const char default_codecs[] = "PCMU, PCMA, telephone-event";
 

@@ -10,11 +10,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <re.h>
-#include "ctl/cmd.h"
+#include "base/util.h"
 #include "sip/conf.h"
+#include "ctl/cmd.h"
 #include "ctl/expect.h"
 #include "ctl/scenario.h"
-#include "base/util.h"
 
 static int setup(void **state)
 {

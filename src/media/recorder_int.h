@@ -9,8 +9,8 @@
  * ring (lock-free, pcmring.h), the sink's flags (atomics) and the
  * pending list (under the mutex), because libre's refcounts are not
  * thread-safe. */
-#ifndef SIPFLOW_REC_INT_H
-#define SIPFLOW_REC_INT_H
+#ifndef SIPFLOW_RECORDER_INT_H
+#define SIPFLOW_RECORDER_INT_H
 
 #include <pthread.h>
 #include <stdatomic.h>
