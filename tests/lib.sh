@@ -89,6 +89,26 @@ last_field() {
 	jq -r "select($2) | .$3" "$1" | tail -n 1
 }
 
+# expect_media FILE UA CODEC PT MIN PEER: UA's media started with CODEC
+# and its last rtp.stats show at least MIN packets each way, received
+# with payload type PT (from PEER, for the message).  Sets TX and RX.
+expect_media() {
+	codec=$(last_field "$1" ".ev==\"media.start\" and .ua==\"$2\"" codec)
+	[ "$codec" = "$3" ] ||
+		fail "$2 media.start codec '$codec', expected $3"
+	S=".ev==\"rtp.stats\" and .ua==\"$2\""
+	expect_min "$1" "$S" 1 "$2 rtp.stats"
+	TX=$(last_field "$1" "$S" tx_pkts)
+	RX=$(last_field "$1" "$S" rx_pkts)
+	rx_pt=$(last_field "$1" "$S" rx_pt)
+	echo "$2 last rtp.stats: tx_pkts=$TX rx_pkts=$RX rx_pt=$rx_pt"
+	[ "$TX" -ge "$5" ] || fail "$2 sent $TX RTP packets, expected >= $5"
+	[ "$RX" -ge "$5" ] ||
+		fail "$2 received $RX RTP packets from $6, expected >= $5"
+	[ "$rx_pt" = "$4" ] ||
+		fail "$2 received payload type '$rx_pt', expected $4"
+}
+
 # The one way tests run sipflow headless (flows, tui helpers, sipp and
 # baresip wrappers alike).
 #

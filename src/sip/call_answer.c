@@ -88,6 +88,27 @@ static bool answerable(const struct call *call, char *err, size_t errsz)
 	}
 }
 
+/* Send SCODE, with our SDP when SDP (an offer when OFFER): through
+ * the session once there is one, else handing it the INVITE. */
+static int reply(struct call *call, uint16_t scode, bool sdp, bool offer,
+		 char *err, size_t errsz)
+{
+	const char *reason = call_reason_phrase(scode);
+	struct mbuf *desc = NULL;
+	int e = sdp ? call_encode_sdp(call, &desc, offer) : 0;
+
+	if (!e && !call->sess)
+		e = call_accept_session(call, scode, desc);
+	else if (!e && scode < 200)
+		e = sipsess_progress(call->sess, scode, reason, desc, NULL);
+	else if (!e)
+		e = sipsess_answer(call->sess, scode, reason, desc, NULL);
+	mem_deref(desc);
+	if (e)
+		re_snprintf(err, errsz, "cannot send %u: %m", scode, e);
+	return e;
+}
+
 int call_ring(struct call *call, char *err, size_t errsz)
 {
 	int e;
@@ -95,23 +116,14 @@ int call_ring(struct call *call, char *err, size_t errsz)
 	if (!answerable(call, err, errsz))
 		return EPROTO;
 
-	if (call->sess)
-		e = sipsess_progress(call->sess, 180, "Ringing", NULL, NULL);
-	else
-		e = call_accept_session(call, 180, NULL);
-	if (e) {
-		re_snprintf(err, errsz, "cannot send 180: %m", e);
-		return e;
-	}
-
-	if (call->state == CALL_INCOMING)
+	e = reply(call, 180, false, false, err, errsz);
+	if (!e && call->state == CALL_INCOMING)
 		call_set_state(call, CALL_RINGING);
-	return 0;
+	return e;
 }
 
 int call_progress(struct call *call, char *err, size_t errsz)
 {
-	struct mbuf *desc = NULL;
 	int e;
 
 	if (!answerable(call, err, errsz))
@@ -123,19 +135,9 @@ int call_progress(struct call *call, char *err, size_t errsz)
 		return EPROTO;
 	}
 
-	e = call_encode_sdp(call, &desc, false);
-	if (!e) {
-		if (call->sess)
-			e = sipsess_progress(call->sess, 183,
-					     "Session Progress", desc, NULL);
-		else
-			e = call_accept_session(call, 183, desc);
-	}
-	mem_deref(desc);
-	if (e) {
-		re_snprintf(err, errsz, "cannot send 183: %m", e);
+	e = reply(call, 183, true, false, err, errsz);
+	if (e)
 		return e;
-	}
 
 	(void)call_start_local_media(call);
 	call_set_state(call, CALL_EARLY);
@@ -144,7 +146,6 @@ int call_progress(struct call *call, char *err, size_t errsz)
 
 int call_answer(struct call *call, char *err, size_t errsz)
 {
-	struct mbuf *desc = NULL;
 	int e;
 
 	if (!answerable(call, err, errsz))
@@ -154,18 +155,9 @@ int call_answer(struct call *call, char *err, size_t errsz)
 
 	/* Without an offer in the INVITE we offer in the 200 and take the
 	 * answer from the ACK (libre's answer handler). */
-	e = call_encode_sdp(call, &desc, call->offerless);
-	if (!e) {
-		if (call->sess)
-			e = sipsess_answer(call->sess, 200, "OK", desc, NULL);
-		else
-			e = call_accept_session(call, 200, desc);
-	}
-	mem_deref(desc);
-	if (e) {
-		re_snprintf(err, errsz, "cannot send 200: %m", e);
+	e = reply(call, 200, true, call->offerless, err, errsz);
+	if (e)
 		return e;
-	}
 
 	if (!call->offerless)
 		(void)call_start_local_media(call);
