@@ -232,7 +232,8 @@ int main(int argc, char **argv)
 	if (!e)
 		e = app_alloc(&B.app, conf);
 	if (!e)
-		e = evbus_subscribe(&B.sub, B.app->env.bus, event_handler, NULL);
+		e = evbus_subscribe(&B.sub, B.app->env.bus, event_handler,
+				    NULL);
 	if (!e)
 		e = app_start(B.app, err, sizeof(err));
 	if (e) {

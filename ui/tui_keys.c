@@ -296,7 +296,8 @@ static void run_line(struct tui *t, const char *line)
 	else
 		re_snprintf(full, sizeof(full), "%s: %s", inst, line);
 
-	e = scenario_parse_line(&step, full, t->app->env.conf, err, sizeof(err));
+	e = scenario_parse_line(&step, full, t->app->env.conf, err,
+				sizeof(err));
 	if (e) {
 		ui_model_message(t->model, true, "%s: column %s", full, err);
 		return;

@@ -92,7 +92,7 @@ size_t str_split(char *s, char **words, size_t max)
 	return n;
 }
 
-int err_printf(char *err, size_t errsz, int e, const char *fmt, ...)
+int errf(char *err, size_t errsz, int e, const char *fmt, ...)
 {
 	va_list ap;
 

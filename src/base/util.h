@@ -28,7 +28,7 @@ static inline int16_t pcm_add_sat(int16_t a, int16_t b)
 
 /* Write the printf-style (libre's %m, %r...) reason into ERR, when ERR
  * is given, and return E: how a function says why it failed. */
-int err_printf(char *err, size_t errsz, int e, const char *fmt, ...);
+int errf(char *err, size_t errsz, int e, const char *fmt, ...);
 
 /* Copy at most size-1 bytes and always terminate. */
 void str_copy(char *dst, size_t size, const char *src);

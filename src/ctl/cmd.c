@@ -379,13 +379,13 @@ int cmd_run(struct app *app, const char *inst_name, const char *callid,
 
 	str_copy(acted, actedsz, "");
 	if (!inst)
-		return err_printf(err, errsz, ENOENT, "no such instance");
+		return errf(err, errsz, ENOENT, "no such instance");
 
 	if (cmd->target == CMD_CALL && callid && callid[0]) {
 		call = instance_call(inst, callid);
 		if (!call || call_state(call) == CALL_TERMINATED)
-			return err_printf(err, errsz, ENOENT, "%s is over",
-					  callid);
+			return errf(err, errsz, ENOENT, "%s is over",
+				    callid);
 	}
 	else if (cmd->target == CMD_CALL) {
 		call = instance_current_call(inst);

@@ -91,7 +91,8 @@ static void finish(struct runner *r, int code)
 		tmr_cancel(&ch->tmr);
 	}
 	if (!code)
-		evbus_emit(r->app->env.bus, "scenario.done", NULL, NULL, EV_END);
+		evbus_emit(r->app->env.bus, "scenario.done", NULL, NULL,
+			   EV_END);
 	app_stop(r->app, code);
 }
 

@@ -46,15 +46,15 @@ int rec_template_check(const char *tmpl, char *err, size_t errsz)
 	size_t len, n;
 
 	if (!tmpl || !*tmpl)
-		return err_printf(err, errsz, EINVAL, "empty file name template");
+		return errf(err, errsz, EINVAL, "empty file name template");
 
 	for (p = tmpl; *p; p += len) {
 		len = 1;
 		if (*p == '/')
-			return err_printf(err, errsz, EINVAL, "'/' is not allowed in"
+			return errf(err, errsz, EINVAL, "'/' is not allowed in"
 				    " file name template \"%s\"", tmpl);
 		if (*p == '}')
-			return err_printf(err, errsz, EINVAL, "unbalanced '}' in"
+			return errf(err, errsz, EINVAL, "unbalanced '}' in"
 				    " file name template \"%s\"", tmpl);
 		if (*p != '{')
 			continue;
@@ -62,11 +62,11 @@ int rec_template_check(const char *tmpl, char *err, size_t errsz)
 		switch (field_parse(p, &len)) {
 
 		case -2:
-			return err_printf(err, errsz, EINVAL, "unbalanced '{' at"
+			return errf(err, errsz, EINVAL, "unbalanced '{' at"
 				    " \"%b\" in file name template \"%s\"",
 				    p, len, tmpl);
 		case -1:
-			return err_printf(err, errsz, EINVAL, "unknown field %b in"
+			return errf(err, errsz, EINVAL, "unknown field %b in"
 				    " file name template \"%s\" (known:"
 				    " {instance} {callid} {call} {peer} {dir}"
 				    " {date} {time})", p, len, tmpl);
@@ -77,7 +77,7 @@ int rec_template_check(const char *tmpl, char *err, size_t errsz)
 
 	n = strlen(tmpl);
 	if (n < WAV_LEN || strcmp(tmpl + n - WAV_LEN, wav_ext))
-		return err_printf(err, errsz, EINVAL, "file name template \"%s\""
+		return errf(err, errsz, EINVAL, "file name template \"%s\""
 			    " must end in .wav", tmpl);
 
 	return 0;

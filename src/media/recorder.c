@@ -90,7 +90,7 @@ static int mkdirs(const char *dir, char *err, size_t errsz)
 		return 0;
 
 	if (strlen(dir) >= sizeof(buf))
-		return err_printf(err, errsz, ENAMETOOLONG, "cannot create"
+		return errf(err, errsz, ENAMETOOLONG, "cannot create"
 			    " directory %s: %m", dir, ENAMETOOLONG);
 
 	str_copy(buf, sizeof(buf), dir);
@@ -102,7 +102,7 @@ static int mkdirs(const char *dir, char *err, size_t errsz)
 		*p = '\0';
 		if (mkdir(buf, 0755) && errno != EEXIST) {
 			e = errno;
-			return err_printf(err, errsz, e, "cannot create"
+			return errf(err, errsz, e, "cannot create"
 				    " directory %s: %m", buf, e);
 		}
 		*p = c;
@@ -112,10 +112,10 @@ static int mkdirs(const char *dir, char *err, size_t errsz)
 
 	if (stat(dir, &st)) {
 		e = errno;
-		return err_printf(err, errsz, e, "cannot use %s: %m", dir, e);
+		return errf(err, errsz, e, "cannot use %s: %m", dir, e);
 	}
 	if (!S_ISDIR(st.st_mode))
-		return err_printf(err, errsz, ENOTDIR, "cannot use %s: %m",
+		return errf(err, errsz, ENOTDIR, "cannot use %s: %m",
 			    dir, ENOTDIR);
 
 	return 0;
@@ -132,7 +132,7 @@ static int file_create(SNDFILE **sfp, const char *path, unsigned ch,
 	if (fd < 0) {
 		e = errno;
 		/* EEXIST is not an error: the caller tries the next name. */
-		return e == EEXIST ? e : err_printf(err, errsz, e,
+		return e == EEXIST ? e : errf(err, errsz, e,
 					      "cannot create %s: %m", path, e);
 	}
 
@@ -150,10 +150,10 @@ static int file_create(SNDFILE **sfp, const char *path, unsigned ch,
 		e = errno;
 		/* Never EEXIST from here: the caller would try another name. */
 		if (sf_error(NULL) == SF_ERR_SYSTEM && e && e != EEXIST)
-			(void)err_printf(err, errsz, e, "cannot create %s: %m",
+			(void)errf(err, errsz, e, "cannot create %s: %m",
 				   path, e);
 		else
-			e = err_printf(err, errsz, EIO, "cannot create %s: %s",
+			e = errf(err, errsz, EIO, "cannot create %s: %s",
 				 path, sf_strerror(NULL));
 		(void)unlink(path);
 		return e;
@@ -199,7 +199,7 @@ static int files_try(struct recording *r, struct sink *s, const char *stem,
 		n = snprintf(path, sizeof(path), "%s%s%s%s", stem, num,
 			     s->nfiles > 1 ? side[i] : "", ext);
 		if (n < 0 || (size_t)n >= sizeof(path)) {
-			e = err_printf(err, errsz, ENAMETOOLONG, "cannot create"
+			e = errf(err, errsz, ENAMETOOLONG, "cannot create"
 				 " %s%s: %m", stem, ext, ENAMETOOLONG);
 			goto undo;
 		}
@@ -212,7 +212,7 @@ static int files_try(struct recording *r, struct sink *s, const char *stem,
 		e = str_dup(&r->path[i], path);
 		if (e) {
 			(void)unlink(path);
-			(void)err_printf(err, errsz, e, "recording: %m", e);
+			(void)errf(err, errsz, e, "recording: %m", e);
 			goto undo;
 		}
 	}
@@ -242,7 +242,7 @@ static int files_create(struct recording *r, struct sink *s,
 
 	n = snprintf(stem, sizeof(stem), "%s/%.*s", dir, (int)len, name);
 	if (n < 0 || (size_t)n >= sizeof(stem))
-		return err_printf(err, errsz, ENAMETOOLONG, "cannot create %s/%s:"
+		return errf(err, errsz, ENAMETOOLONG, "cannot create %s/%s:"
 			    " %m", dir, name, ENAMETOOLONG);
 
 	for (k = 1; k <= SUFFIX_MAX; k++) {
@@ -251,7 +251,7 @@ static int files_create(struct recording *r, struct sink *s,
 			return e;
 	}
 
-	return err_printf(err, errsz, EEXIST, "cannot create %s%s: every name up"
+	return errf(err, errsz, EEXIST, "cannot create %s%s: every name up"
 		    " to -%u is taken", stem, ext, (unsigned)SUFFIX_MAX);
 }
 
@@ -290,15 +290,15 @@ int recording_open(struct recording **rp, struct recwriter *w,
 		err[0] = '\0';
 
 	if (!rp || !w || !name)
-		return err_printf(err, errsz, EINVAL, "recording: missing argument");
+		return errf(err, errsz, EINVAL, "recording: missing argument");
 	if (!name_ok(name))
-		return err_printf(err, errsz, EINVAL, "recording file name \"%s\""
+		return errf(err, errsz, EINVAL, "recording file name \"%s\""
 			    " is not a plain file name", name);
 	if (mode != REC_STEREO && mode != REC_MIXED && mode != REC_SEPARATE)
-		return err_printf(err, errsz, EINVAL, "bad recording mode %d",
+		return errf(err, errsz, EINVAL, "bad recording mode %d",
 			    (int)mode);
 	if (!srate || srate > MAX_SRATE)
-		return err_printf(err, errsz, EINVAL, "bad recording sample rate"
+		return errf(err, errsz, EINVAL, "bad recording sample rate"
 			    " %u", (unsigned)srate);
 
 	if (!dir || !*dir)
@@ -310,14 +310,14 @@ int recording_open(struct recording **rp, struct recwriter *w,
 
 	r = mem_zalloc(sizeof(*r), recording_destructor);
 	if (!r)
-		return err_printf(err, errsz, ENOMEM, "recording: %m", ENOMEM);
+		return errf(err, errsz, ENOMEM, "recording: %m", ENOMEM);
 
 	r->mode = mode;
 	r->srate = srate;
 
 	e = sink_alloc(&s, mode, srate);
 	if (e)
-		(void)err_printf(err, errsz, e, "recording: %m", e);
+		(void)errf(err, errsz, e, "recording: %m", e);
 	else
 		e = files_create(r, s, dir, name, err, errsz);
 	if (e) {

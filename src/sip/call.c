@@ -65,7 +65,7 @@ static void free_handler(void *arg)
 /* Enter `terminated` exactly once; the object goes away on the next loop
  * turn so no libre callback ever returns into freed memory. */
 void call_terminate(struct call *call, uint16_t code, const char *reason,
-		      const char *by)
+		    const char *by)
 {
 	if (call->state == CALL_TERMINATED)
 		return;
@@ -222,8 +222,8 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 	if (mbuf_get_left(msg->mb)) {
 		/* libre does not pass 18x SDP to the answer handler. */
 		if (!call_apply_remote_answer(call, msg->mb)) {
-			call_terminate(call, 488, "no common codec in early SDP",
-				  "local");
+			call_terminate(call, 488,
+				       "no common codec in early SDP", "local");
 			return;
 		}
 		call_set_state(call, CALL_EARLY);
@@ -299,7 +299,7 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 
 /* Hand the INVITE from our transaction to a sipsess, replying SCODE. */
 int call_accept_session(struct call *call, uint16_t scode,
-			  struct mbuf *desc)
+			struct mbuf *desc)
 {
 	struct instance *inst = call->inst;
 
@@ -309,7 +309,8 @@ int call_accept_session(struct call *call, uint16_t scode,
 			      call_reason_phrase(scode), inst->cfg->user,
 			      "application/sdp", desc, NULL, NULL, false,
 			      offer_handler, answer_handler, estab_handler,
-			      call_info_handler, NULL, close_handler, call, NULL);
+			      call_info_handler, NULL, close_handler, call,
+			      NULL);
 }
 
 /* ---- outgoing ---- */
@@ -336,8 +337,8 @@ int call_connect(struct call **cp, struct instance *inst, const char *uri,
 			    inst->aor, inst->cfg->user, NULL, 0,
 			    "application/sdp", offer, NULL, NULL, false,
 			    offer_handler, answer_handler, progress_handler,
-			    estab_handler, call_info_handler, NULL, close_handler,
-			    call, NULL);
+			    estab_handler, call_info_handler, NULL,
+			    close_handler, call, NULL);
 	if (e) {
 		re_snprintf(err, errsz, "cannot send INVITE to %s: %m", uri,
 			    e);
@@ -392,8 +393,8 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 	err = call_alloc(&call, inst, CALL_IN, peer);
 	if (err) {
 		evbus_error(inst->env->bus, inst->name, NULL, "media",
-			  "cannot open RTP ports for a call from %s: %m",
-			  peer, err);
+			    "cannot open RTP ports for a call from %s: %m",
+			    peer, err);
 		(void)sip_treply(NULL, inst->sip, msg, 500,
 				 "No Media Ports");
 		return;
@@ -418,7 +419,8 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 		if (call_remote_sdp(call, msg->mb, true, &mc)) {
 			(void)sip_treply(&call->st, inst->sip, msg, 488,
 					 "Not Acceptable Here");
-			call_terminate(call, 488, "Not Acceptable Here", "local");
+			call_terminate(call, 488, "Not Acceptable Here",
+				       "local");
 			return;
 		}
 	}

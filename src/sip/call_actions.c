@@ -134,7 +134,7 @@ int call_dtmf(struct call *call, const char *digits, int method,
 	if (m == DTMF_RFC4733 && mc->telev_pt < 0) {
 		m = DTMF_INBAND;
 		call_error(call, "dtmf", "telephone-event was not "
-			  "negotiated; sending %s in-band", digits);
+			   "negotiated; sending %s in-band", digits);
 	}
 
 	e = stream_dtmf(s, digits, m, dur_ms ? dur_ms : cfg->dtmf_duration_ms,
@@ -215,7 +215,7 @@ void call_info_received(struct call *call, struct sip *sip,
 	}
 	if (e) {
 		call_error(call, "dtmf", "INFO %s without a valid "
-			  "Signal: '%s'", ctype, body);
+			   "Signal: '%s'", ctype, body);
 		(void)sip_reply(sip, msg, 400, "Bad DTMF Signal");
 		return;
 	}
@@ -245,10 +245,10 @@ static void info_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	/* libre only calls this while the session lives, so CALL is too. */
 	if (err)
 		call_error(call, "dtmf",
-			  "INFO failed: %m", err);
+			   "INFO failed: %m", err);
 	else if (msg && msg->scode >= 300)
 		call_error(call, "dtmf",
-			  "INFO answered %u %r", msg->scode, &msg->reason);
+			   "INFO answered %u %r", msg->scode, &msg->reason);
 }
 
 /* The stream's DTMF queue says it is this digit's turn. */
@@ -268,6 +268,6 @@ void call_send_info_digit(char digit, uint32_t dur_ms, void *arg)
 	}
 	if (err)
 		call_error(call, "dtmf",
-			  "cannot send INFO for '%c': %m", digit, err);
+			   "cannot send INFO for '%c': %m", digit, err);
 	mem_deref(mb);
 }

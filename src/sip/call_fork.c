@@ -47,7 +47,7 @@ bool call_fork_response(struct instance *inst, const struct sip_msg *msg)
 	if (!contact || sip_addr_decode(&addr, &contact->val) ||
 	    pl_strdup(&uri, &addr.auri)) {
 		call_error(call, "sip",
-			  "2xx from a second fork without a usable Contact");
+			   "2xx from a second fork without a usable Contact");
 		return true;
 	}
 

@@ -38,7 +38,7 @@ int call_encode_sdp(struct call *call, struct mbuf **mbp, bool offer)
  * Returns ENOENT, with the reason emitted as an error, when nothing
  * matches. */
 int call_remote_sdp(struct call *call, struct mbuf *mb, bool offer,
-		      struct media_choice *mc)
+		    struct media_choice *mc)
 {
 	char why[256];
 	size_t pos = mb->pos;
@@ -50,7 +50,7 @@ int call_remote_sdp(struct call *call, struct mbuf *mb, bool offer,
 	mb->pos = pos;
 	if (err) {
 		call_error(call, "sdp",
-			  "malformed SDP from %s: %m", call->peer, err);
+			   "malformed SDP from %s: %m", call->peer, err);
 		return err;
 	}
 
@@ -104,7 +104,7 @@ void call_update_hold_state(struct call *call)
 
 	/* The peer holds us when it stops receiving: we may not send. */
 	call_set_state(call, (mc->dir & SDP_SENDONLY) ? CALL_ESTABLISHED :
-		  CALL_REMOTE_HELD);
+		       CALL_REMOTE_HELD);
 }
 
 int call_start_local_media(struct call *call)
