@@ -173,7 +173,7 @@ static void files_undo(struct recording *r, struct sink *s)
 {
 	unsigned i;
 
-	sink_close_files(s);
+	rec_sink_close(s);
 	for (i = 0; i < ARRAY_SIZE(r->path); i++) {
 		if (r->path[i])
 			(void)unlink(r->path[i]);
@@ -270,7 +270,7 @@ static void recording_destructor(void *arg)
 		 * once it sees the flag.  The sink is the writer's now. */
 		atomic_store_explicit(&r->sink->closing, true,
 				      memory_order_release);
-		writer_kick(r->w);
+		recwriter_kick(r->w);
 	}
 
 	mem_deref(r->path[0]);
@@ -321,7 +321,7 @@ int recording_open(struct recording **rp, struct recwriter *w,
 	else
 		e = files_create(r, s, dir, name, err, errsz);
 	if (e) {
-		sink_free(s);
+		rec_sink_free(s);
 		mem_deref(r);
 		return e;
 	}
@@ -329,7 +329,7 @@ int recording_open(struct recording **rp, struct recwriter *w,
 	r->w = mem_ref(w);
 	r->id = s->id = ++w->next_id;
 	r->sink = s;
-	writer_add(w, s);
+	recwriter_add(w, s);
 
 	*rp = r;
 	return 0;

@@ -54,11 +54,11 @@ struct recwriter {
 };
 
 /* recwriter.c */
-void sink_close_files(struct sink *s);
-void sink_free(struct sink *s);
+void rec_sink_close(struct sink *s);
+void rec_sink_free(struct sink *s);
 /* Hand S to the writer thread. */
-void writer_add(struct recwriter *w, struct sink *s);
+void recwriter_add(struct recwriter *w, struct sink *s);
 /* Wake the writer now: a recording ended. */
-void writer_kick(struct recwriter *w);
+void recwriter_kick(struct recwriter *w);
 
 #endif

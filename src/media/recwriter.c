@@ -12,7 +12,7 @@
 
 enum { SPLIT_FRAMES = 1024 };  /* separate mode splits this many at once */
 
-void sink_close_files(struct sink *s)
+void rec_sink_close(struct sink *s)
 {
 	unsigned i;
 
@@ -25,12 +25,12 @@ void sink_close_files(struct sink *s)
 	}
 }
 
-void sink_free(struct sink *s)
+void rec_sink_free(struct sink *s)
 {
 	if (!s)
 		return;
 
-	sink_close_files(s);
+	rec_sink_close(s);
 	pcmring_free(&s->ring);
 	free(s);
 }
@@ -69,7 +69,7 @@ static int sink_write(struct sink *s, const int16_t *p, size_t n)
 
 static void sink_fail(struct recwriter *w, struct sink *s, int err)
 {
-	sink_close_files(s);
+	rec_sink_close(s);
 	atomic_store_explicit(&s->failed, true, memory_order_relaxed);
 
 	/* The errno rides in the data pointer, so an undelivered message
@@ -110,7 +110,7 @@ static void service(struct recwriter *w, struct sink **list, bool stop)
 		sink_drain(w, s);
 		if (last) {
 			*pp = s->next;
-			sink_free(s);
+			rec_sink_free(s);
 		}
 		else {
 			pp = &s->next;
@@ -171,7 +171,7 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-void writer_kick(struct recwriter *w)
+void recwriter_kick(struct recwriter *w)
 {
 	pthread_mutex_lock(&w->mtx);
 	w->kick = true;
@@ -179,7 +179,7 @@ void writer_kick(struct recwriter *w)
 	pthread_mutex_unlock(&w->mtx);
 }
 
-void writer_add(struct recwriter *w, struct sink *s)
+void recwriter_add(struct recwriter *w, struct sink *s)
 {
 	pthread_mutex_lock(&w->mtx);
 	s->next = w->pending;

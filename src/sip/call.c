@@ -62,6 +62,19 @@ static void free_handler(void *arg)
 	mem_deref(arg);
 }
 
+static void emit_terminated(struct call *call, uint16_t code,
+			    const char *reason, const char *by)
+{
+	call->state = CALL_TERMINATED;
+	evbus_emit(call_bus(call), "call.state", call->inst->name, call->id,
+		   EVS("state", "terminated"),
+		   EVS("dir", call->dir == CALL_OUT ? "out" : "in"),
+		   EVS("peer", call->peer),
+		   EVS("sip_callid", call->sip_callid),
+		   EVI("code", code), EVS("reason", reason), EVS("by", by),
+		   EV_END);
+}
+
 /* Enter `terminated` exactly once; the object goes away on the next loop
  * turn so no libre callback ever returns into freed memory. */
 void call_terminate(struct call *call, uint16_t code, const char *reason,
@@ -77,15 +90,7 @@ void call_terminate(struct call *call, uint16_t code, const char *reason,
 	stream_emit_stats(call->strm);
 	stream_stop(call->strm);
 
-	call->state = CALL_TERMINATED;
-	evbus_emit(call_bus(call), "call.state", call->inst->name, call->id,
-		   EVS("state", "terminated"),
-		   EVS("dir", call->dir == CALL_OUT ? "out" : "in"),
-		   EVS("peer", call->peer),
-		   EVS("sip_callid", call->sip_callid),
-		   EVI("code", code), EVS("reason", reason), EVS("by", by),
-		   EV_END);
-
+	emit_terminated(call, code, reason, by);
 	tmr_start(&call->tmr_free, 0, free_handler, call);
 }
 
@@ -355,6 +360,9 @@ int call_connect(struct call **cp, struct instance *inst, const char *uri,
  out:
 	mem_deref(offer);
 	if (e) {
+		/* sdp.local has named the call: end it for whoever saw it */
+		if (call->sdp_sent)
+			emit_terminated(call, 0, err, "local");
 		mem_deref(call);
 		return e;
 	}

@@ -28,6 +28,7 @@ struct call {
 	struct sip_strans *st;
 	const struct sip_msg *inv;
 	bool offerless;             /* the INVITE had no SDP */
+	bool sdp_sent;              /* an sdp.local event named the call */
 
 	struct sdp_session *sdp;
 	struct sdp_media *sdpm;

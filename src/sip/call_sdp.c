@@ -29,8 +29,10 @@ int call_encode_sdp(struct call *call, struct mbuf **mbp, bool offer)
 {
 	int err = sdp_encode(mbp, call->sdp, offer);
 
-	if (!err)
+	if (!err) {
 		emit_sdp(call, "sdp.local", (*mbp)->buf, (*mbp)->end);
+		call->sdp_sent = true;
+	}
 	return err;
 }
 
