@@ -332,6 +332,9 @@ void dtmf_rx_audio(struct dtmf_rx *rx, const int16_t *pcm, size_t n,
 void dtmf_rx_info(struct dtmf_rx *rx, char digit, uint32_t dur_ms,
 		  uint64_t now)
 {
+	/* Only a DTMF digit is ever reported, whatever the caller parsed. */
+	if (dtmf_digit_code(digit) < 0)
+		return;
 	digit = (char)toupper((unsigned char)digit);
 	if (reported_by_other(rx, digit, DTMF_INFO, now))
 		return;

@@ -67,9 +67,13 @@ void rtpstats_update(struct rtpstats *st, uint16_t seq, uint32_t ts,
 		uint32_t transit = arrival - ts;
 
 		if (st->jit_init) {
-			int32_t d = (int32_t)(transit - st->last_transit);
-			if (d < 0)
-				d = -d;
+			/* |D| in unsigned arithmetic: a crafted timestamp
+			 * makes the difference INT32_MIN, which has no
+			 * positive int32_t. */
+			uint32_t d = transit - st->last_transit;
+
+			if (d > UINT32_C(0x80000000))
+				d = UINT32_C(0) - d;
 			st->jitter += ((double)d - st->jitter) / 16.0;
 		}
 		st->last_transit = transit;

@@ -113,39 +113,6 @@ int clip_tone(struct clip **cp, unsigned hz, uint32_t srate)
 	return 0;
 }
 
-static int resample(float **outp, size_t *outn, const float *in, size_t n,
-		    uint32_t from, uint32_t to, char *err, size_t errsz)
-{
-	double ratio = (double)to / (double)from;
-	size_t cap = (size_t)ceil((double)n * ratio) + 16;
-	SRC_DATA d;
-	float *out;
-	int e;
-
-	out = malloc(cap * sizeof(float));
-	if (!out)
-		return ENOMEM;
-
-	memset(&d, 0, sizeof(d));
-	d.data_in = in;
-	d.input_frames = (long)n;
-	d.data_out = out;
-	d.output_frames = (long)cap;
-	d.src_ratio = ratio;
-
-	e = src_simple(&d, SRC_SINC_BEST_QUALITY, 1);
-	if (e) {
-		re_snprintf(err, errsz, "resampling %u Hz to %u Hz: %s",
-			    from, to, src_strerror(e));
-		free(out);
-		return EINVAL;
-	}
-
-	*outp = out;
-	*outn = (size_t)d.output_frames_gen;
-	return 0;
-}
-
 static bool readable(const char *path)
 {
 	return access(path, R_OK) == 0;
@@ -179,88 +146,198 @@ int sound_find(char *path, size_t sz, const char *name)
 	return ENOENT;
 }
 
+/* What a sound file may be.  Nothing is sized from what its header
+ * claims (a FLAC's total-samples field may say a day of audio in a few
+ * bytes): the file is decoded a chunk at a time and the clip grows with
+ * what really came, up to an hour. */
+enum {
+	CHUNK_FRAMES = 4096,
+	MAX_FILE_CHANNELS = 64,
+	MIN_FILE_RATE = 1000,      /* libsamplerate converts at most 1:256 */
+	MAX_FILE_RATE = 384000,
+	MAX_CLIP_SECONDS = 3600,
+};
+
+struct decode {
+	SNDFILE *sf;
+	unsigned ch;
+	SRC_STATE *src;            /* NULL: the file is at the clip's rate */
+	double ratio;
+	float *in, *mono, *out;
+	size_t outcap;
+	struct mbuf *pcm;          /* int16 at the clip's rate, so far */
+	size_t max;                /* samples the clip may have */
+};
+
+static int put_pcm(struct decode *d, const float *v, size_t n)
+{
+	int16_t s[CHUNK_FRAMES];
+
+	while (n) {
+		size_t k = n < CHUNK_FRAMES ? n : CHUNK_FRAMES;
+		int e;
+
+		if (d->pcm->end / sizeof(int16_t) + k > d->max)
+			return EFBIG;
+		src_float_to_short_array(v, s, (int)k);
+		e = mbuf_write_mem(d->pcm, (const uint8_t *)s,
+				   k * sizeof(*s));
+		if (e)
+			return e;
+		v += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* Resample N mono frames (the last when EOF) and keep what comes out. */
+static int convert(struct decode *d, size_t n, bool eof, char *err,
+		   size_t errsz)
+{
+	SRC_DATA sd;
+	int e;
+
+	if (!d->src)
+		return put_pcm(d, d->mono, n);
+
+	memset(&sd, 0, sizeof(sd));
+	sd.data_in = d->mono;
+	sd.input_frames = (long)n;
+	sd.src_ratio = d->ratio;
+	sd.end_of_input = eof;
+	do {
+		sd.data_out = d->out;
+		sd.output_frames = (long)d->outcap;
+		e = src_process(d->src, &sd);
+		if (e)
+			return errf(err, errsz, EINVAL, "resampling: %s",
+				    src_strerror(e));
+		e = put_pcm(d, d->out, (size_t)sd.output_frames_gen);
+		if (e)
+			return e;
+		sd.data_in += sd.input_frames_used;
+		sd.input_frames -= sd.input_frames_used;
+	} while (sd.input_frames > 0 || (eof && sd.output_frames_gen > 0));
+	return 0;
+}
+
+static int decode_all(struct decode *d, const char *path, char *err,
+		      size_t errsz)
+{
+	bool eof = false;
+	int e = 0;
+
+	while (!e && !eof) {
+		sf_count_t got = sf_readf_float(d->sf, d->in, CHUNK_FRAMES);
+
+		if (got < 0)
+			got = 0;
+		eof = got < CHUNK_FRAMES;
+		if (eof && sf_error(d->sf))
+			return errf(err, errsz, EIO, "%s: %s", path,
+				    sf_strerror(d->sf));
+
+		/* Down-mix by averaging channels: no clipping, no lost
+		 * side. */
+		for (sf_count_t i = 0; i < got; i++) {
+			float sum = 0;
+
+			for (unsigned c = 0; c < d->ch; c++)
+				sum += d->in[(size_t)i * d->ch + c];
+			d->mono[i] = sum / (float)d->ch;
+		}
+		e = convert(d, (size_t)got, eof, err, errsz);
+	}
+	if (e == EFBIG)
+		return errf(err, errsz, EFBIG, "%s: longer than an hour",
+			    path);
+	if (e == ENOMEM)
+		return errf(err, errsz, ENOMEM, "%s: out of memory", path);
+	return e;
+}
+
 int clip_load(struct clip **cp, const char *name, uint32_t srate,
 	      char *err, size_t errsz)
 {
+	struct decode d;
 	char path[512];
 	SF_INFO info;
-	SNDFILE *sf;
-	float *frames = NULL, *mono = NULL, *conv = NULL;
-	size_t n, outn;
 	struct clip *c = NULL;
-	int e = 0;
+	size_t n;
+	int e;
 
 	if (!cp || !name || !srate)
 		return EINVAL;
 
-	if (sound_find(path, sizeof(path), name)) {
-		re_snprintf(err, errsz, "%s: no such file (nor in the sounds "
-			    "directories)", name);
-		return ENOENT;
-	}
+	if (sound_find(path, sizeof(path), name))
+		return errf(err, errsz, ENOENT, "%s: no such file (nor in the "
+			    "sounds directories)", name);
 
+	memset(&d, 0, sizeof(d));
 	memset(&info, 0, sizeof(info));
-	sf = sf_open(path, SFM_READ, &info);
-	if (!sf) {
-		re_snprintf(err, errsz, "%s: %s", path, sf_strerror(NULL));
-		return EINVAL;
-	}
+	d.sf = sf_open(path, SFM_READ, &info);
+	if (!d.sf)
+		return errf(err, errsz, EINVAL, "%s: %s", path,
+			    sf_strerror(NULL));
 
-	if (info.frames <= 0 || info.channels <= 0 || info.samplerate <= 0 ||
-	    info.frames > 3600LL * info.samplerate) {
-		re_snprintf(err, errsz, "%s: no audio, or longer than an hour",
-			    path);
-		e = EINVAL;
+	if (info.channels <= 0 || info.channels > MAX_FILE_CHANNELS) {
+		e = errf(err, errsz, EINVAL, "%s: %d channels (at most %d)",
+			 path, info.channels, MAX_FILE_CHANNELS);
+		goto out;
+	}
+	if (info.samplerate < MIN_FILE_RATE ||
+	    info.samplerate > MAX_FILE_RATE) {
+		e = errf(err, errsz, EINVAL, "%s: a sample rate of %d Hz "
+			 "(%d to %d)", path, info.samplerate, MIN_FILE_RATE,
+			 MAX_FILE_RATE);
 		goto out;
 	}
 
-	n = (size_t)info.frames;
-	frames = malloc(n * (size_t)info.channels * sizeof(float));
-	mono = malloc(n * sizeof(float));
-	if (!frames || !mono) {
+	d.ch = (unsigned)info.channels;
+	d.max = (size_t)MAX_CLIP_SECONDS * srate;
+	d.ratio = (double)srate / (double)info.samplerate;
+	d.outcap = (size_t)ceil(CHUNK_FRAMES * d.ratio) + 16;
+	d.in = malloc(CHUNK_FRAMES * d.ch * sizeof(float));
+	d.mono = malloc(CHUNK_FRAMES * sizeof(float));
+	d.out = malloc(d.outcap * sizeof(float));
+	d.pcm = mbuf_alloc(CHUNK_FRAMES * sizeof(int16_t));
+	if (!d.in || !d.mono || !d.out || !d.pcm) {
 		e = ENOMEM;
 		goto out;
 	}
+	if ((uint32_t)info.samplerate != srate) {
+		d.src = src_new(SRC_SINC_BEST_QUALITY, 1, &e);
+		if (!d.src) {
+			e = errf(err, errsz, EINVAL, "%s: resampler: %s", path,
+				 src_strerror(e));
+			goto out;
+		}
+	}
 
-	n = (size_t)sf_readf_float(sf, frames, (sf_count_t)n);
+	e = decode_all(&d, path, err, errsz);
+	if (e)
+		goto out;
+
+	n = d.pcm->end / sizeof(int16_t);
 	if (!n) {
-		re_snprintf(err, errsz, "%s: %s", path, sf_strerror(sf));
-		e = EIO;
+		e = errf(err, errsz, EINVAL, "%s: no audio", path);
 		goto out;
 	}
-
-	/* Down-mix by averaging channels: no clipping, no lost side. */
-	for (size_t i = 0; i < n; i++) {
-		float sum = 0;
-		for (int ch = 0; ch < info.channels; ch++)
-			sum += frames[i * (size_t)info.channels + (size_t)ch];
-		mono[i] = sum / (float)info.channels;
-	}
-
-	if ((uint32_t)info.samplerate != srate) {
-		e = resample(&conv, &outn, mono, n, (uint32_t)info.samplerate,
-			     srate, err, errsz);
-		if (e)
-			goto out;
-	}
-	else {
-		conv = mono;
-		mono = NULL;
-		outn = n;
-	}
-
-	c = clip_new(outn, srate, path);
+	c = clip_new(n, srate, path);
 	if (!c) {
 		e = ENOMEM;
 		goto out;
 	}
-	src_float_to_short_array(conv, c->samples, (int)outn);
+	memcpy(c->samples, d.pcm->buf, n * sizeof(int16_t));
 
  out:
-	sf_close(sf);
-	free(frames);
-	free(mono);
-	free(conv);
+	sf_close(d.sf);
+	if (d.src)
+		src_delete(d.src);
+	free(d.in);
+	free(d.mono);
+	free(d.out);
+	mem_deref(d.pcm);
 	if (e)
 		mem_deref(c);
 	else

@@ -406,47 +406,51 @@ enum { MAX_LINE = 198 };
  * keys still defines an instance) and the lines inih would mis-read. */
 static int scan_sections(struct conf *c, FILE *f, char *err, size_t errsz)
 {
-	char line[1024];
+	char *line = NULL;
+	size_t cap = 0;
 	unsigned lineno = 0;
+	ssize_t n;
+	int e = 0;
 
-	while (fgets(line, sizeof(line), f)) {
-		size_t len = strlen(line);
+	/* getline, not fgets: it says how many bytes came, NULs included,
+	 * and reads a comment of any length in one piece. */
+	while (!e && (n = getline(&line, &cap, f)) >= 0) {
+		size_t len = (size_t)n;
 		char *p = line, *end;
 
 		++lineno;
+		if (memchr(line, '\0', len)) {
+			e = errf(err, errsz, EINVAL, "%s:%u: a NUL byte (this "
+				 "is not a text file)", c->path, lineno);
+			break;
+		}
 		while (isspace((unsigned char)*p))
 			++p;
-		if (*p == ';' || *p == '#') {
-			/* a comment may be any length: skip the rest of it */
-			while (line[len - 1] != '\n' && fgets(line, sizeof(line), f))
-				len = strlen(line);
-			continue;
-		}
+		if (*p == ';' || *p == '#')
+			continue;   /* a comment may be any length */
 		if (len > MAX_LINE + 1 ||
 		    (len == MAX_LINE + 1 && line[len - 1] != '\n')) {
-			re_snprintf(err, errsz, "%s:%u: line too long (at most "
-				    "%d characters)", c->path, lineno,
-				    MAX_LINE);
-			return EINVAL;
+			e = errf(err, errsz, EINVAL, "%s:%u: line too long (at "
+				 "most %d characters)", c->path, lineno,
+				 MAX_LINE);
+			break;
 		}
 
 		if (!*p)
 			continue;
 		if (*p != '[') {
-			if (!strpbrk(p, "=:")) {
-				re_snprintf(err, errsz, "%s:%u: syntax error "
-					    "(expected '[section]' or 'key = "
-					    "value')", c->path, lineno);
-				return EINVAL;
-			}
+			if (!strpbrk(p, "=:"))
+				e = errf(err, errsz, EINVAL, "%s:%u: syntax "
+					 "error (expected '[section]' or "
+					 "'key = value')", c->path, lineno);
 			continue;
 		}
 
 		end = strchr(p, ']');
 		if (!end) {
-			re_snprintf(err, errsz, "%s:%u: section header "
-				    "without ']'", c->path, lineno);
-			return EINVAL;
+			e = errf(err, errsz, EINVAL, "%s:%u: section header "
+				 "without ']'", c->path, lineno);
+			break;
 		}
 		*end = '\0';
 		++p;
@@ -454,21 +458,19 @@ static int scan_sections(struct conf *c, FILE *f, char *err, size_t errsz)
 		if (!strcmp(p, "general"))
 			continue;
 
-		if (!valid_name(p)) {
-			re_snprintf(err, errsz, "%s:%u: bad instance name "
-				    "'%s' (letters, digits, _ - . only)",
-				    c->path, lineno, p);
-			return EINVAL;
-		}
-		if (conf_instance(c, p)) {
-			re_snprintf(err, errsz, "%s:%u: instance [%s] "
-				    "defined twice", c->path, lineno, p);
-			return EINVAL;
-		}
-		if (!inst_new(c, p, lineno))
-			return ENOMEM;
+		if (!valid_name(p))
+			e = errf(err, errsz, EINVAL, "%s:%u: bad instance "
+				 "name '%s' (letters, digits, _ - . only)",
+				 c->path, lineno, p);
+		else if (conf_instance(c, p))
+			e = errf(err, errsz, EINVAL, "%s:%u: instance [%s] "
+				 "defined twice", c->path, lineno, p);
+		else if (!inst_new(c, p, lineno))
+			e = ENOMEM;
 	}
-	return 0;
+
+	free(line);
+	return e;
 }
 
 static int check_unique(struct conf *c, char *err, size_t errsz)

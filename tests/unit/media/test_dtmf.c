@@ -336,6 +336,27 @@ static void test_rx_once(void **state)
 	dtmf_rx_close(&rx);
 }
 
+/* Fuzzing found a digit outside 0-9 * # A-D reported for an INFO: only
+ * DTMF digits are ever reported, whoever parsed them. */
+static void test_rx_info_only_digits(void **state)
+{
+	const char bad[] = {'\0', 'x', 'E', ' ', '\x1b', (char)0xe9, '\n'};
+	struct dtmf_rx rx;
+	struct got g;
+	(void)state;
+
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(dtmf_rx_init(&rx, SRATE, false, on_digit, &g), 0);
+	for (size_t i = 0; i < sizeof(bad); i++)
+		dtmf_rx_info(&rx, bad[i], 100, (uint64_t)i * 1000 * MS);
+	assert_int_equal(g.n, 0);
+
+	dtmf_rx_info(&rx, 'b', 100, 10000 * MS);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.digits[0], 'B');
+	dtmf_rx_close(&rx);
+}
+
 static void test_info_bodies(void **state)
 {
 	char buf[64], d;
@@ -389,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_rx_rfc4733),
 		cmocka_unit_test(test_rx_inband),
 		cmocka_unit_test(test_rx_once),
+		cmocka_unit_test(test_rx_info_only_digits),
 		cmocka_unit_test(test_info_bodies),
 	};
 

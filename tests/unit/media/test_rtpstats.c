@@ -195,6 +195,31 @@ static void test_jitter_alternating(void **state)
 	assert_true(rtpstats_jitter_ms(&st, 0) == 0.0);
 }
 
+/* Fuzzing found signed overflow here: a timestamp that makes the
+ * transit difference exactly 2^31 (INT32_MIN as a signed D).  |D| is
+ * 2^31, either way round, and nothing overflows (UBSan watches). */
+static void test_jitter_extreme_timestamps(void **state)
+{
+	struct rtpstats st;
+	(void)state;
+
+	memset(&st, 0, sizeof(st));
+	rtpstats_update(&st, 0, 0, 1000, FRAME, PT, true);
+	rtpstats_update(&st, 1, UINT32_C(0x80000000), 1000, FRAME, PT, true);
+	assert_float_equal(st.jitter, 2147483648.0 / 16, 1e-3);
+
+	memset(&st, 0, sizeof(st));
+	rtpstats_update(&st, 0, UINT32_C(0x80000000), 0, FRAME, PT, true);
+	rtpstats_update(&st, 1, 0, 0, FRAME, PT, true);
+	assert_float_equal(st.jitter, 2147483648.0 / 16, 1e-3);
+
+	/* one unit short of it, the other way */
+	memset(&st, 0, sizeof(st));
+	rtpstats_update(&st, 0, 0, 0, FRAME, PT, true);
+	rtpstats_update(&st, 1, UINT32_C(0x7fffffff), 0, FRAME, PT, true);
+	assert_float_equal(st.jitter, 2147483647.0 / 16, 1e-3);
+}
+
 static void test_jitter_early_and_late(void **state)
 {
 	struct rtpstats st;
@@ -286,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_jitter_constant),
 		cmocka_unit_test(test_jitter_alternating),
+		cmocka_unit_test(test_jitter_extreme_timestamps),
 		cmocka_unit_test(test_jitter_early_and_late),
 		cmocka_unit_test(test_jitter_not_counted),
 		cmocka_unit_test(test_restart),

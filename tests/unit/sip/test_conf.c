@@ -11,17 +11,22 @@
 #include <re.h>
 #include "sip/conf.h"
 
-/* A temporary file holding TEXT; PATH receives its name. */
-static void tmp_write(char *path, size_t sz, const char *text)
+/* A temporary file holding LEN bytes of TEXT; PATH receives its name. */
+static void tmp_write_mem(char *path, size_t sz, const char *text,
+			  size_t len)
 {
 	int fd;
-	size_t len = strlen(text);
 
 	snprintf(path, sz, "/tmp/sipflow-test-conf-XXXXXX");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, len), (ssize_t)len);
 	assert_int_equal(close(fd), 0);
+}
+
+static void tmp_write(char *path, size_t sz, const char *text)
+{
+	tmp_write_mem(path, sz, text, strlen(text));
 }
 
 /* Load TEXT; returns the error and leaves the message in ERR. */
@@ -361,6 +366,45 @@ static void test_long_lines(void **state)
 	mem_deref(c);
 }
 
+/* Fuzzing found line[len - 1] read with len 0 when a comment went on
+ * past the read buffer into a NUL byte.  A NUL anywhere says this is no
+ * text file: a clear error at its line. */
+static void test_nul_bytes(void **state)
+{
+	static const char mid[] = "[alice]\nuser = 1001\n\0port = 5070\n";
+	char text[600], path[64], err[256], prefix[96];
+	struct conf *c = NULL;
+	size_t n;
+	(void)state;
+
+	tmp_write_mem(path, sizeof(path), mid, sizeof(mid) - 1);
+	assert_int_equal(conf_load(&c, path, err, sizeof(err)), EINVAL);
+	unlink(path);
+	assert_null(c);
+	snprintf(prefix, sizeof(prefix), "%s:3: a NUL byte", path);
+	if (strncmp(err, prefix, strlen(prefix)))
+		fail_msg("want \"%s\", got \"%s\"", prefix, err);
+
+	/* a comment longer than any line buffer, a NUL after it */
+	n = (size_t)snprintf(text, sizeof(text), "[bob]\n# ");
+	memset(text + n, 'x', 400);
+	n += 400;
+	text[n++] = '\0';
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "tail\nuser = 2\n");
+	tmp_write_mem(path, sizeof(path), text, n);
+	assert_int_equal(conf_load(&c, path, err, sizeof(err)), EINVAL);
+	unlink(path);
+	snprintf(prefix, sizeof(prefix), "%s:2: a NUL byte", path);
+	if (strncmp(err, prefix, strlen(prefix)))
+		fail_msg("want \"%s\", got \"%s\"", prefix, err);
+
+	/* and a file that is one NUL */
+	tmp_write_mem(path, sizeof(path), "", 1);
+	assert_int_equal(conf_load(&c, path, err, sizeof(err)), EINVAL);
+	unlink(path);
+	assert_non_null(strstr(err, ":1: a NUL byte"));
+}
+
 static void test_no_instances(void **state)
 {
 	struct conf *c;
@@ -539,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_first_error_message),
 		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_no_instances),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_default),
