@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include <re.h>
@@ -294,9 +295,35 @@ bool event_bool(const struct event *ev, const char *key)
 	return e && e->type == ODICT_BOOL && e->u.boolean;
 }
 
+/* A JSON string of any bytes a peer sent: quotes, backslashes and
+ * controls escaped, valid UTF-8 as it is, every byte that is not valid
+ * UTF-8 as U+FFFD, so the stream stays valid JSON whatever came in. */
 static int print_str(struct re_printf *pf, const char *s)
 {
-	return re_hprintf(pf, "\"%H\"", utf8_encode, s ? s : "");
+	size_t n = s ? strlen(s) : 0, i = 0;
+	int err = re_hprintf(pf, "\"");
+
+	while (!err && i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = utf8_seq_len(s + i, n - i);
+
+		if (c == '"' || c == '\\')
+			err = re_hprintf(pf, "\\%c", c);
+		else if (c == '\n')
+			err = re_hprintf(pf, "\\n");
+		else if (c == '\r')
+			err = re_hprintf(pf, "\\r");
+		else if (c == '\t')
+			err = re_hprintf(pf, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			err = re_hprintf(pf, "\\u%04x", c);
+		else if (!k)
+			err = re_hprintf(pf, "\\ufffd");
+		else
+			err = re_hprintf(pf, "%b", s + i, k);
+		i += k ? k : 1;
+	}
+	return err | re_hprintf(pf, "\"");
 }
 
 int event_print_json(struct re_printf *pf, const struct event *ev)
@@ -330,7 +357,10 @@ int event_print_json(struct re_printf *pf, const struct event *ev)
 			err |= re_hprintf(pf, "%lld", (long long)e->u.integer);
 			break;
 		case ODICT_DOUBLE:
-			err |= re_hprintf(pf, "%.3f", e->u.dbl);
+			/* JSON has no NaN or infinity */
+			err |= isfinite(e->u.dbl) ?
+				re_hprintf(pf, "%.3f", e->u.dbl) :
+				re_hprintf(pf, "null");
 			break;
 		case ODICT_BOOL:
 			err |= re_hprintf(pf, "%s", e->u.boolean ?

@@ -30,6 +30,11 @@ static inline int16_t pcm_add_sat(int16_t a, int16_t b)
  * is given, and return E: how a function says why it failed. */
 int errf(char *err, size_t errsz, int e, const char *fmt, ...);
 
+/* The length of the valid UTF-8 sequence at S (1 to 4 bytes, at most
+ * N), or 0 where the bytes are not one: overlong forms, surrogates, code
+ * points past U+10FFFF and cut sequences are not. */
+size_t utf8_seq_len(const char *s, size_t n);
+
 /* Copy at most size-1 bytes and always terminate. */
 void str_copy(char *dst, size_t size, const char *src);
 

@@ -191,11 +191,15 @@ static void playout(struct stream *s, int16_t *pcm, uint32_t n, uint64_t now)
 
 static void tick_handler(void *arg, uint64_t now, uint64_t deadline)
 {
-	struct stream *s = arg;
+	(void)deadline;
+	stream_tick(arg, now);
+}
+
+void stream_tick(struct stream *s, uint64_t now)
+{
 	int16_t tx[MAX_SAMPLES], rx[MAX_SAMPLES];
 	uint32_t n = frame_samples(s);
 	bool sent, received = s->mc.dir & SDP_RECVONLY;
-	(void)deadline;
 
 	sent = send_frame(s, tx, n, s->mc.dir & SDP_SENDONLY);
 
@@ -218,13 +222,17 @@ static void tick_handler(void *arg, uint64_t now, uint64_t deadline)
 static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
 			struct mbuf *mb, void *arg)
 {
-	struct stream *s = arg;
-	uint64_t now = now_ns();
+	(void)src;
+	stream_rtp_input(arg, hdr, mb, now_ns());
+}
+
+void stream_rtp_input(struct stream *s, const struct rtp_header *hdr,
+		      struct mbuf *mb, uint64_t now)
+{
 	uint32_t srate = s->mc.codec ? s->mc.codec->srate : 8000;
 	uint32_t arrival = (uint32_t)((now / 1000ull) * srate / 1000000ull);
 	size_t len = mbuf_get_left(mb);
 	bool telev = s->started && hdr->pt == s->mc.telev_pt;
-	(void)src;
 
 	++s->rx_pkts;
 	s->rx_bytes += len;

@@ -89,6 +89,15 @@ bool stream_monitored(const struct stream *s);
 void stream_counters(const struct stream *s, struct stream_counters *c);
 /* Emit rtp.stats now. */
 void stream_emit_stats(struct stream *s);
+
+/* The receive path and the clock, as the RTP socket and the pacing
+ * scheduler drive them (and the fuzz target, without either): one
+ * packet in (HDR as librem decoded it, MB at the payload), one frame
+ * time of the stream. */
+struct rtp_header;
+void stream_rtp_input(struct stream *s, const struct rtp_header *hdr,
+		      struct mbuf *mb, uint64_t now);
+void stream_tick(struct stream *s, uint64_t now);
 /* True when we expect to receive but nothing came for TIMEOUT_MS. */
 bool stream_rx_timed_out(const struct stream *s, uint64_t now,
 			 uint64_t timeout_ms);
