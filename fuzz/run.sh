@@ -15,10 +15,13 @@ for fz in "$@"; do
 	t=${fz##*/fuzz_}
 	mkdir -p "$out/corpus/$t"
 	log="$out/logs/$t.log"
+	# new inputs go to the first directory: the build's, never ours
+	seeds="$src/corpus/$t"
+	[ -d "$src/regress/$t" ] && seeds="$seeds $src/regress/$t"
+	# shellcheck disable=SC2086  # one or two directories
 	"$fz" -max_total_time="$secs" -print_final_stats=1 \
 		-artifact_prefix="$out/findings/$t-" -timeout=10 \
-		-rss_limit_mb=2048 "$out/corpus/$t" "$src/corpus/$t" \
-		"$src/regress/$t" >"$log" 2>&1
+		-rss_limit_mb=2048 "$out/corpus/$t" $seeds >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)

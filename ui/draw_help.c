@@ -41,9 +41,8 @@ static size_t wrap_len(const char *s, int w)
 	int used = 0;
 
 	while (s[i]) {
-		wchar_t wc;
 		int cw;
-		size_t k = next_char(s + i, SIZE_MAX, &wc, &cw);
+		size_t k = next_char(s + i, SIZE_MAX, &cw);
 
 		/* Always some progress, even when nothing fits. */
 		if (used + cw > w)

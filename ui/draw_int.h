@@ -76,10 +76,13 @@ attr_t row_attr(const struct ui_view *v, enum ui_pane p, bool sel);
 
 /* ---- text (draw_text.c): what every pane writes with ---- */
 
-/* One character of S (at most LEN bytes): its wide character, display
- * width and the bytes used; what a terminal would misdraw is '?'.  The
- * help overlay wraps with it. */
-size_t next_char(const char *s, size_t len, wchar_t *wc, int *cw);
+/* One character of S (at most LEN bytes): the wide characters that show
+ * it (G, *NG of them), its display width and the bytes used.  Controls
+ * show escaped (\x1b, \u009b), bytes that are not UTF-8 as U+FFFD. */
+enum { GLYPHS_MAX = 6 };
+size_t next_glyphs(const char *s, size_t len, wchar_t *g, int *ng, int *cw);
+/* The same, for its width only (the help overlay wraps with it). */
+size_t next_char(const char *s, size_t len, int *cw);
 /* Write at most MAXW columns of S (LEN bytes or up to its NUL) at Y,X in
  * A, clipped to the screen; returns the columns written. */
 int putn(int y, int x, int maxw, const char *s, size_t len, attr_t a);

@@ -1,15 +1,17 @@
 /* Text for the panes: every character goes through putn(), which counts
- * display columns rather than bytes, turns what a terminal would misdraw
- * (controls, invalid UTF-8) into '?', clips to the width it is given and
+ * display columns rather than bytes, escapes what a terminal would obey
+ * or misdraw (controls as \x1b, invalid UTF-8 as U+FFFD), clips to the width it is given and
  * never writes the bottom-right cell, which scrolls the screen on
  * terminals with automatic margins.  Also the small formatters the calls
  * pane and the detail pane share. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include <ncurses.h>
+#include "base/util.h"
 #include "draw_int.h"
 
 enum {
@@ -28,34 +30,68 @@ static int room(int y, int x)
 	return COLS - x - (y == LINES - 1 ? 1 : 0);
 }
 
-/* Decode one character of S (at most LEN bytes): the wide character, its
- * display width and the bytes used.  Controls and invalid sequences show
- * as '?' so that the width we count is the width the terminal draws. */
-size_t next_char(const char *s, size_t len, wchar_t *wc, int *cw)
+/* One character of S (at most LEN bytes) as the console shows it: the
+ * wide characters to draw into G (at most GLYPHS_MAX, their count in
+ * *NG), its display width in *CW, the bytes used as the result.  Nothing
+ * a peer sends reaches the terminal raw: a control byte shows as \xNN,
+ * a C1 control (U+0080-U+009F, which 8-bit terminals obey) as \u0085,
+ * a byte that is not UTF-8 as U+FFFD (or '?' in a locale without it). */
+size_t next_glyphs(const char *s, size_t len, wchar_t *g, int *ng, int *cw)
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char ch = (unsigned char)*s;
 	mbstate_t st;
+	wchar_t wc;
 	size_t k;
 
+	*ng = 1;
 	*cw = 1;
+	if (ch == '\t' || (ch >= 0x20 && ch < 0x7f)) {
+		g[0] = ch == '\t' ? L' ' : ch;
+		return 1;
+	}
 	if (ch < 0x80) {
-		*wc = ch == '\t' ? L' ' : (ch >= 0x20 && ch < 0x7f) ? ch : L'?';
+		g[0] = L'\\';
+		g[1] = L'x';
+		g[2] = hex[ch >> 4];
+		g[3] = hex[ch & 15];
+		*ng = *cw = 4;
 		return 1;
 	}
 
 	memset(&st, 0, sizeof(st));
-	k = mbrtowc(wc, s, len, &st);
-	if (k == 0 || k == (size_t)-1 || k == (size_t)-2) {
-		*wc = L'?';
+	k = mbrtowc(&wc, s, len, &st);
+	if (k == 0 || k == (size_t)-1 || k == (size_t)-2 ||
+	    !utf8_seq_len(s, len)) {
+		g[0] = MB_CUR_MAX > 1 ? 0xfffd : L'?';
 		return 1;
 	}
+	if (wc >= 0x80 && wc < 0xa0) {
+		g[0] = L'\\';
+		g[1] = L'u';
+		g[2] = L'0';
+		g[3] = L'0';
+		g[4] = hex[(wc >> 4) & 15];
+		g[5] = hex[wc & 15];
+		*ng = *cw = 6;
+		return k;
+	}
 
-	*cw = wcwidth(*wc);
+	g[0] = wc;
+	*cw = wcwidth(wc);
 	if (*cw < 0) {
-		*wc = L'?';
+		g[0] = MB_CUR_MAX > 1 ? 0xfffd : L'?';
 		*cw = 1;
 	}
 	return k;
+}
+
+size_t next_char(const char *s, size_t len, int *cw)
+{
+	wchar_t g[GLYPHS_MAX];
+	int ng;
+
+	return next_glyphs(s, len, g, &ng, cw);
 }
 
 /* Write at most MAXW columns of S (LEN bytes or up to its NUL) at Y,X in
@@ -73,9 +109,9 @@ int putn(int y, int x, int maxw, const char *s, size_t len, attr_t a)
 
 	attrset(a);
 	while (len > 0 && *s) {
-		wchar_t wc;
-		int cw;
-		size_t k = next_char(s, len, &wc, &cw);
+		wchar_t g[GLYPHS_MAX];
+		int cw, ng;
+		size_t k = next_glyphs(s, len, g, &ng, &cw);
 
 		if (used + cw > maxw)
 			break;
@@ -83,12 +119,13 @@ int putn(int y, int x, int maxw, const char *s, size_t len, attr_t a)
 		len -= k;
 		if (!cw)
 			continue;
-		if (n == WBUF) {
+		if (n + ng > WBUF) {
 			mvaddnwstr(y, bx, wb, n);
 			bx = x + used;
 			n = 0;
 		}
-		wb[n++] = wc;
+		for (int i = 0; i < ng; i++)
+			wb[n++] = g[i];
 		used += cw;
 	}
 	if (n)
@@ -120,9 +157,8 @@ int cols(const char *s, size_t len)
 	int w = 0;
 
 	while (s && len > 0 && *s) {
-		wchar_t wc;
 		int cw;
-		size_t k = next_char(s, len, &wc, &cw);
+		size_t k = next_char(s, len, &cw);
 
 		w += cw;
 		s += k;
@@ -149,10 +185,9 @@ int put_cut(int y, int x, int maxw, const char *s, attr_t a)
 const char *skip_cols(const char *s, int n)
 {
 	while (n > 0 && *s) {
-		wchar_t wc;
 		int cw;
 
-		s += next_char(s, SIZE_MAX, &wc, &cw);
+		s += next_char(s, SIZE_MAX, &cw);
 		n -= cw;
 	}
 	return s;

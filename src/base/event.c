@@ -36,9 +36,9 @@ static const struct event_type types[] = {
 	{"monitor.stats",  "on leg latency_ms max_latency_ms ceiling_ms "
 			   "feed_late_ms rate underruns dropped_ms",
 	 "while a leg is monitored, every second"},
-	{"sip.tx",         "first_line cseq sip_callid retrans",
+	{"sip.tx",         "first_line cseq sip_callid remote retrans",
 	 "a SIP message was sent"},
-	{"sip.rx",         "first_line cseq sip_callid retrans",
+	{"sip.rx",         "first_line cseq sip_callid remote retrans",
 	 "a SIP message was received"},
 	{"scenario.step",  "line text", "a scenario line started"},
 	{"scenario.fail",  "line text why", "a scenario line failed"},

@@ -6,6 +6,7 @@
 #include "call.h"
 #include "conf.h"
 #include "instance.h"
+#include "ua_requests.h"
 
 static void destructor(void *arg)
 {
@@ -16,6 +17,7 @@ static void destructor(void *arg)
 	list_flush(&inst->calls);
 	mem_deref(inst->sock);
 	mem_deref(inst->lsnr_fork);
+	mem_deref(inst->lsnr_req);
 	if (inst->sip)
 		sip_close(inst->sip, true);
 	mem_deref(inst->sip);
@@ -70,9 +72,6 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 	struct pl first;
 	char *line = NULL, cseq[64], callid[256];
 	const char *eol;
-	(void)tp;
-	(void)src;
-	(void)dst;
 
 	if (!evbus_has_subscribers(inst->env->bus) || !len)
 		return;
@@ -100,10 +99,15 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 	pl_strcpy(&msg->callid, callid, sizeof(callid));
 
 	if (!pl_strdup(&line, &first)) {
+		char remote[64];
+
+		/* where it came from, or went: what names a hostile peer */
+		re_snprintf(remote, sizeof(remote), "%J/%s", tx ? dst : src,
+			    sip_transp_name(tp));
 		evbus_emit(inst->env->bus, tx ? "sip.tx" : "sip.rx",
 			   inst->name, NULL,
 			   EVS("first_line", line), EVS("cseq", cseq),
-			   EVS("sip_callid", callid),
+			   EVS("sip_callid", callid), EVS("remote", remote),
 			   EVB("retrans", seen_before(inst, tx, msg, &first)),
 			   EV_END);
 	}
@@ -207,6 +211,11 @@ int instance_alloc(struct instance **ip, struct ua_env *env,
 	if (e)
 		goto out;
 
+	/* after sipsess: it takes what belongs to a session first */
+	e = ua_requests_listen(&inst->lsnr_req, inst);
+	if (e)
+		goto out;
+
 	{
 		char addr[80], source[280];
 
@@ -258,6 +267,7 @@ static void close_stack(void *arg)
 	 * Stop taking requests, then let the stack finish what it has. */
 	inst->sock = mem_deref(inst->sock);
 	inst->lsnr_fork = mem_deref(inst->lsnr_fork);
+	inst->lsnr_req = mem_deref(inst->lsnr_req);
 	inst->sip_closing = inst->sip;
 	inst->sip = NULL;
 	/* sip_close() gives up our reference.  When the last transaction

@@ -45,6 +45,7 @@ struct instance {
 	struct sip *sip;
 	struct sipsess_sock *sock;
 	struct sip_lsnr *lsnr_fork;
+	struct sip_lsnr *lsnr_req;  /* requests no session took */
 	struct list calls;          /* struct call, oldest first */
 	struct clip *source;        /* default outgoing audio at 8 kHz */
 	uint16_t rtp_min, rtp_max;

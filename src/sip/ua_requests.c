@@ -1,0 +1,73 @@
+/* What a user agent answers outside any call, each through a server
+ * transaction so a retransmission gets the same answer (RFC 3261 17.2.2):
+ * OPTIONS gets 200 with what
+ * we allow and accept (RFC 3261 11.2), a method we know but do not do
+ * gets 405, one we do not know 501, both with Allow (RFC 3261 8.2.1),
+ * and every request refused is an `error` event naming its source.
+ * libre's session layer sees each request first; this listener gets
+ * what it left. */
+#include <string.h>
+#include <re.h>
+#include "base/event.h"
+#include "ua.h"
+#include "ua_requests.h"
+
+#define ALLOW "INVITE, ACK, CANCEL, BYE, INFO, OPTIONS"
+
+/* Methods of RFC 3261 and its extensions that we do not do (yet). */
+static const char *const known[] = {
+	"REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "MESSAGE",
+	"REFER", "UPDATE",
+};
+
+static bool is_known(const struct pl *met)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
+		if (!pl_strcmp(met, known[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Answer CODE with what we allow, and say so as an `error` event. */
+static void refuse(struct instance *inst, const struct sip_msg *msg,
+		   uint16_t code, const char *reason)
+{
+	(void)sip_treplyf(NULL, NULL, inst->sip, msg, false, code, reason,
+			  "Allow: " ALLOW "\r\n"
+			  "Content-Length: 0\r\n\r\n");
+	evbus_error(inst->env->bus, inst->name, NULL, "sip",
+		    "%r from %J refused: %u %s", &msg->met, &msg->src, code,
+		    reason);
+}
+
+static bool request_handler(const struct sip_msg *msg, void *arg)
+{
+	struct instance *inst = arg;
+
+	if (!pl_strcmp(&msg->met, "OPTIONS")) {
+		(void)sip_treplyf(NULL, NULL, inst->sip, msg, false, 200, "OK",
+				  "Allow: " ALLOW "\r\n"
+				  "Accept: application/sdp, "
+				  "application/dtmf-relay\r\n"
+				  "Content-Length: 0\r\n\r\n");
+	}
+	else if (!pl_strcmp(&msg->met, "ACK")) {
+		/* an ACK is never answered */
+	}
+	else if (!pl_strcmp(&msg->met, "CANCEL")) {
+		refuse(inst, msg, 481, "Transaction Does Not Exist");
+	}
+	else if (is_known(&msg->met)) {
+		refuse(inst, msg, 405, "Method Not Allowed");
+	}
+	else {
+		refuse(inst, msg, 501, "Not Implemented");
+	}
+	return true;
+}
+
+int ua_requests_listen(struct sip_lsnr **lsnrp, struct instance *inst)
+{
+	return sip_listen(lsnrp, inst->sip, true, request_handler, inst);
+}
