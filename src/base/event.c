@@ -28,7 +28,7 @@ static const struct event_type types[] = {
 	{"play.end",       "file reason",
 	 "playback ended (end, stopped, replaced, hangup)"},
 	{"rec.start",      "path mode", "recording started"},
-	{"rec.stop",       "path seconds dropped reason",
+	{"rec.stop",       "path seconds dropped reason error",
 	 "recording stopped (stopped, hangup, error, replaced)"},
 	{"monitor",        "on leg latency_ms max_latency_ms ceiling_ms "
 			   "feed_late_ms rate underruns dropped_ms",
@@ -198,6 +198,13 @@ void evbus_emit(struct evbus *bus, const char *type, const char *ua,
 			const char *s = va_arg(ap, const char *);
 			err = odict_entry_add(ev.fields, key, ODICT_STRING,
 					      s ? s : "");
+			break;
+		}
+		case EV_STR_OPT: {
+			const char *s = va_arg(ap, const char *);
+			if (s)
+				err = odict_entry_add(ev.fields, key,
+						      ODICT_STRING, s);
 			break;
 		}
 		case EV_INT: {

@@ -29,6 +29,7 @@ enum ev_kind {
 	EV_INT,      /* int64_t */
 	EV_DBL,      /* double */
 	EV_BOOL,     /* int (0/1) */
+	EV_STR_OPT,  /* const char *, the field left out when NULL */
 };
 
 /* Field triples for evbus_emit(); the casts make the varargs types exact. */
@@ -38,6 +39,7 @@ enum ev_kind {
 #define EVI(k, v) (k), EV_INT, (int64_t)(v)
 #define EVD(k, v) (k), EV_DBL, (double)(v)
 #define EVB(k, v) (k), EV_BOOL, (int)(!!(v))
+#define EVS_OPT(k, v) (k), EV_STR_OPT, (const char *)(v)
 
 /* One row per event type: its name and the fields it may carry.  This table
  * is the reference for sipflow(1)'s EVENTS section and for tests. */

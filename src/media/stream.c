@@ -459,14 +459,17 @@ void stream_dtmf_info_rx(struct stream *s, char digit, uint32_t dur_ms)
 	dtmf_rx_info(&s->dtmf_rx, digit, dur_ms, now_ns());
 }
 
-static void emit_rec_stop(struct stream *s, const char *reason)
+/* ERROR: what went wrong with reason "error", else NULL. */
+static void emit_rec_stop(struct stream *s, const char *reason,
+			  const char *error)
 {
 	for (unsigned i = 0; i < 2 && recording_path(s->rec, i); i++) {
 		evbus_emit(s->bus, "rec.stop", s->ua, s->callid,
 			   EVS("path", recording_path(s->rec, i)),
 			   EVD("seconds", recording_seconds(s->rec)),
 			   EVI("dropped", recording_dropped(s->rec)),
-			   EVS("reason", reason), EV_END);
+			   EVS("reason", reason), EVS_OPT("error", error),
+			   EV_END);
 	}
 }
 
@@ -486,16 +489,21 @@ bool stream_record_stop(struct stream *s, const char *reason)
 {
 	if (!s->rec)
 		return false;
-	emit_rec_stop(s, reason);
+	emit_rec_stop(s, reason, NULL);
 	s->rec = mem_deref(s->rec);
 	return true;
 }
 
-bool stream_record_failed(struct stream *s, unsigned id)
+bool stream_record_failed(struct stream *s, unsigned id, int err)
 {
+	char why[128];
+
 	if (!s->rec || recording_id(s->rec) != id)
 		return false;
-	return stream_record_stop(s, "error");
+	re_snprintf(why, sizeof(why), "%m", err);
+	emit_rec_stop(s, "error", why);
+	s->rec = mem_deref(s->rec);
+	return true;
 }
 
 static void emit_monitor(struct stream *s, const char *type, bool on,

@@ -78,8 +78,9 @@ void stream_dtmf_info_rx(struct stream *s, char digit, uint32_t dur_ms);
 void stream_record(struct stream *s, struct recording *rec, const char *mode);
 /* Stop recording: rec.stop with REASON; false when not recording. */
 bool stream_record_stop(struct stream *s, const char *reason);
-/* The writer failed recording ID: stop it if it is ours. */
-bool stream_record_failed(struct stream *s, unsigned id);
+/* The writer failed recording ID with ERR: stop it if it is ours, with
+ * reason "error" and the error in words. */
+bool stream_record_failed(struct stream *s, unsigned id, int err);
 
 /* Let the operator hear LEG of this stream on M (MON_OFF or NULL: stop).
  * Emits `monitor`.  The caller makes sure one stream at a time has M. */

@@ -62,7 +62,7 @@ static void rec_error_handler(unsigned id, int err, void *arg)
 		for (cle = inst->calls.head; cle; cle = cle->next) {
 			struct call *call = cle->data;
 
-			if (!stream_record_failed(call_stream(call), id))
+			if (!stream_record_failed(call_stream(call), id, err))
 				continue;
 			evbus_error(app->env.bus, inst->name, call_id(call),
 				    "record", "recording stopped: %m", err);

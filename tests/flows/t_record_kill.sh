@@ -50,7 +50,8 @@ set -e
 EV="$SCRATCH/full.jsonl"
 ERR="$SCRATCH/full.err"
 expect_count "$EV" '.ev=="error" and .what=="record"' 1 "the disk error is reported"
-expect_count "$EV" '.ev=="rec.stop" and .reason=="error"' 1 "the recording stops"
+expect_count "$EV" '.ev=="rec.stop" and .reason=="error" and .error=="File too large"' 1 \
+	"the recording stops, saying why"
 expect_count "$EV" '.ev=="call.state" and .ua=="bob" and .state=="terminated" and .reason=="remote hangup"' 1 \
 	"the call went on until alice hung up"
 t_err=$(last_field "$EV" '.ev=="error" and .what=="record"' t)
@@ -58,4 +59,37 @@ t_end=$(last_field "$EV" '.ev=="call.state" and .state=="terminated"' t)
 [ "$(echo "$t_end - $t_err > 1" | bc -l)" = 1 ] || fail "the call ended with the recording"
 f=$(ls "$SCRATCH"/rec2/*.wav)
 soxi "$f" >/dev/null || fail "the recording cut by the error is not a valid WAV"
+# A full file system (a 64 KiB tmpfs of our own, in a user and mount
+# namespace): ENOSPC stops the recording, saying so; the call goes on and
+# what was written stays playable.
+if unshare -rm true 2>/dev/null; then
+	mkdir -p "$SCRATCH/tiny"
+	cat >"$SCRATCH/tiny.sh" <<EOF
+mount -t tmpfs -o size=64k tmpfs "$SCRATCH/tiny" || exit 99
+"$SIPFLOW" -H -c "$SCRATCH/conf" -s "$SCRATCH/flow2" -r "$SCRATCH/tiny" \\
+	>"$SCRATCH/tiny.jsonl" 2>"$SCRATCH/tiny.err"
+rc=\$?
+cp "$SCRATCH"/tiny/*.wav "$SCRATCH/" 2>/dev/null
+exit \$rc
+EOF
+	set +e
+	unshare -rm sh "$SCRATCH/tiny.sh"
+	rc=$?
+	set -e
+	[ "$rc" -ne 99 ] || fail "cannot mount a tmpfs in a namespace"
+	EV="$SCRATCH/tiny.jsonl"
+	expect_count "$EV" '.ev=="rec.stop" and .reason=="error" and
+		.error=="No space left on device"' 1 "a full disk stops the recording"
+	expect_count "$EV" '.ev=="error" and .what=="record" and
+		(.detail|test("No space left"))' 1 "the full disk is reported"
+	expect_count "$EV" '.ev=="call.state" and .ua=="bob" and
+		.state=="terminated" and .reason=="remote hangup"' 1 \
+		"the call went on with the disk full"
+	f=$(ls "$SCRATCH"/*.wav | head -n 1)
+	[ -n "$f" ] || fail "nothing was written before the disk filled"
+	soxi "$f" >/dev/null || fail "the recording on the full disk is not a valid WAV"
+	echo "full disk: $(soxi -D "$f") s kept in $(stat -c %s "$f") bytes"
+else
+	echo "no user namespaces here: the tmpfs case is left out"
+fi
 echo ok
