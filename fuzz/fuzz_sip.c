@@ -5,6 +5,7 @@
  * trace into sip.rx events, incoming calls with their SDP, INFO, BYE,
  * CANCEL and stray responses.  Every event is written as JSON, which
  * must stay one line of printable text whatever the input was. */
+#define _GNU_SOURCE   /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +89,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	mem_deref(conf);
 	if (app_start(app, err, sizeof(err)) ||
-	    evbus_subscribe(&sub, app->env.bus, event_handler, NULL))
+	    evbus_subscribe(&sub, app->env.bus, event_handler, NULL)) {
+		fprintf(stderr, "fuzz_sip: cannot start: %s\n", err);
 		abort();
+	}
 
 	i = 0;
 	for (le = app->instances.head; le && i < 2; le = le->next, i++) {
@@ -101,8 +104,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	sock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 	(void)sa_set_str(&from, "127.0.0.1", PORT_SIP + 2);
-	if (sock < 0 || bind(sock, &from.u.sa, from.len))
+	if (sock < 0 || bind(sock, &from.u.sa, from.len)) {
+		perror("fuzz_sip: the peer's socket, 127.0.0.1:13962");
 		abort();
+	}
 	return 0;
 }
 
@@ -119,20 +124,78 @@ static void hang_up_all(void)
 	}
 }
 
+/* The To tag of the last response that had one: what makes a later
+ * message of the same input part of the dialog the first one opened. */
+static char totag[64];
+
+static void read_responses(void)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = recv(sock, buf, sizeof(buf) - 1, 0)) > 0) {
+		char *to, *tag, *end;
+
+		buf[n] = '\0';
+		to = strstr(buf, "\r\nTo:");
+		tag = to ? strstr(to, ";tag=") : NULL;
+		end = tag ? strpbrk(tag + 5, ";\r\n> ") : NULL;
+		if (end && (size_t)(end - tag - 5) < sizeof(totag)) {
+			memcpy(totag, tag + 5, (size_t)(end - tag - 5));
+			totag[end - tag - 5] = '\0';
+		}
+	}
+}
+
+/* Send MSG with every "{totag}" replaced by the tag we last saw. */
+static void send_msg(const struct sa *to, const uint8_t *msg, size_t len)
+{
+	static const char mark[] = "{totag}";
+	static uint8_t out[65536];
+	size_t n = 0, tl = strlen(totag);
+
+	for (size_t i = 0; i < len && n + tl < sizeof(out); ) {
+		if (len - i >= sizeof(mark) - 1 &&
+		    !memcmp(msg + i, mark, sizeof(mark) - 1)) {
+			memcpy(out + n, totag, tl);
+			n += tl;
+			i += sizeof(mark) - 1;
+		}
+		else {
+			out[n++] = msg[i++];
+		}
+	}
+	(void)sendto(sock, out, n, 0, &to->u.sa, to->len);
+}
+
+/* Input: [instance byte] then one or more messages separated by a line
+ * "--next--": an INVITE that opens a dialog, then a re-INVITE, INFO or
+ * BYE in it ("{totag}" stands for the tag our instance chose). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char sep[] = "\r\n--next--\r\n";
+	const uint8_t *p, *end;
 	const struct sa *to;
-	char junk[2048];
 
 	if (!size)
 		return 0;
-	/* the first byte picks the instance */
 	to = &port[data[0] & 1];
-	(void)sendto(sock, data + 1, size - 1, 0, &to->u.sa, to->len);
-	run_loop(2);
+	totag[0] = '\0';
+	p = data + 1;
+	end = data + size;
+	while (p < end) {
+		const uint8_t *q = memmem(p, (size_t)(end - p), sep,
+					  sizeof(sep) - 1);
+		size_t len = (size_t)((q ? q : end) - p);
+
+		/* a message ends with the separator's CRLF */
+		send_msg(to, p, q ? len + 2 : len);
+		run_loop(2);
+		read_responses();
+		p = q ? q + sizeof(sep) - 1 : end;
+	}
 	hang_up_all();
 	run_loop(1);
-	while (recv(sock, junk, sizeof(junk), 0) > 0)
-		;
+	read_responses();
 	return 0;
 }
