@@ -1,7 +1,7 @@
 /* bench_soak: long runs between two local instances in one process (the
  * real engine, SIP and RTP over loopback), sampling what a leak would
- * grow: open file descriptors, resident memory, libre timers, live
- * calls.  Two shapes:
+ * grow: open file descriptors, resident memory, the heap in use
+ * (mallinfo2), libre timers, live calls.  Two shapes:
  *
  *   bench_soak -m seq [-n CALLS] [-d CALL_MS]
  *       CALLS short calls one after another (default 10000 of 200 ms):
@@ -17,9 +17,9 @@
  * Figures, not a pass/fail test. */
 #include <dirent.h>
 #include <errno.h>
-#include <stddef.h>
 #include <unistd.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +33,12 @@
 
 enum { MAX_SAMPLES = 100000 };
 
+/* What a sample holds, by index: seconds since the start, calls
+ * finished, then the figures a leak would grow. */
+enum fig { T, DONE, FDS, RSS_KB, HEAP_KB, TIMERS, UP, NFIG };
+
 struct sample {
-	double t;           /* seconds since the start */
-	double done;        /* calls finished */
-	double fds, rss_kb, timers, up;
+	double v[NFIG];
 };
 
 static struct {
@@ -96,36 +98,39 @@ static double count_timers(void)
 
 static void take_sample(void)
 {
-	struct sample *x;
+	double *v;
 
 	if (B.ns == MAX_SAMPLES)
 		return;
-	x = &B.s[B.ns++];
-	x->t = (double)(now_ns() - B.t0) / 1e9;
-	x->done = B.done;
-	x->fds = count_fds();
-	x->rss_kb = rss_kb();
-	x->timers = count_timers();
-	x->up = B.up;
+	v = B.s[B.ns++].v;
+	v[T] = (double)(now_ns() - B.t0) / 1e9;
+	v[DONE] = B.done;
+	v[FDS] = count_fds();
+	v[RSS_KB] = rss_kb();
+	/* what malloc has handed out and not had back: a leak grows it,
+	 * fragmentation only RSS */
+	v[HEAP_KB] = (double)mallinfo2().uordblks / 1024;
+	v[TIMERS] = count_timers();
+	v[UP] = B.up;
 	printf("t %8.1f  done %7.0f  up %4.0f  fds %5.0f  rss_kb %8.0f  "
-	       "timers %6.0f\n", x->t, x->done, x->up, x->fds, x->rss_kb,
-	       x->timers);
+	       "heap_kb %8.0f  timers %6.0f\n", v[T], v[DONE], v[UP], v[FDS],
+	       v[RSS_KB], v[HEAP_KB], v[TIMERS]);
 	fflush(stdout);
 }
 
-/* Least-squares slope of Y over X across samples [from, n). */
-static double slope(size_t from, size_t off_x, size_t off_y)
+/* Least-squares slope of figure Y over figure X across samples
+ * [from, n). */
+static double slope(size_t from, enum fig x, enum fig y)
 {
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, k = 0;
 
 	for (size_t i = from; i < B.ns; i++) {
-		double x = *(double *)((char *)&B.s[i] + off_x);
-		double y = *(double *)((char *)&B.s[i] + off_y);
+		const double *v = B.s[i].v;
 
-		sx += x;
-		sy += y;
-		sxx += x * x;
-		sxy += x * y;
+		sx += v[x];
+		sy += v[y];
+		sxx += v[x] * v[x];
+		sxy += v[x] * v[y];
 		k += 1;
 	}
 	if (k < 2 || k * sxx - sx * sx == 0)
@@ -135,30 +140,29 @@ static double slope(size_t from, size_t off_x, size_t off_y)
 
 static void summary(void)
 {
-	size_t from = B.ns / 5;
-	struct { const char *name; size_t off; } f[] = {
-		{"fds", offsetof(struct sample, fds)},
-		{"rss_kb", offsetof(struct sample, rss_kb)},
-		{"timers", offsetof(struct sample, timers)},
+	static const struct { const char *name; enum fig f; } f[] = {
+		{"fds", FDS}, {"rss_kb", RSS_KB}, {"heap_kb", HEAP_KB},
+		{"timers", TIMERS},
 	};
+	size_t from = B.ns / 5;
 
 	printf("--- %s: %u calls done, %u failed, %.0f s, %zu samples "
 	       "(slopes from sample %zu)\n", B.sequential ? "sequential" :
-	       "concurrent", B.done, B.failed, B.ns ? B.s[B.ns - 1].t : 0,
+	       "concurrent", B.done, B.failed, B.ns ? B.s[B.ns - 1].v[T] : 0,
 	       B.ns, from);
 	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
 		double lo = 1e300, hi = -1e300;
 
 		for (size_t j = from; j < B.ns; j++) {
-			double v = *(double *)((char *)&B.s[j] + f[i].off);
-			lo = v < lo ? v : lo;
-			hi = v > hi ? v : hi;
+			double x = B.s[j].v[f[i].f];
+
+			lo = x < lo ? x : lo;
+			hi = x > hi ? x : hi;
 		}
 		printf("%-7s after warm-up %.0f..%.0f  slope %+.3f per hour  "
 		       "%+.3f per 1000 calls\n", f[i].name, lo, hi,
-		       3600 * slope(from, offsetof(struct sample, t), f[i].off),
-		       1000 * slope(from, offsetof(struct sample, done),
-				    f[i].off));
+		       3600 * slope(from, T, f[i].f),
+		       1000 * slope(from, DONE, f[i].f));
 	}
 }
 
@@ -208,7 +212,8 @@ static struct leg *leg_find(const char *id)
 	return NULL;
 }
 
-static void place_one(void)
+/* false when the call could not be placed (ports or fds ran out) */
+static bool place_one(void)
 {
 	struct instance *a = app_instance(B.app, "a");
 	struct instance *b = app_instance(B.app, "b");
@@ -221,14 +226,15 @@ static void place_one(void)
 		fprintf(stderr, "soak: call %u: %s\n", B.placed, err);
 		++B.failed;
 		++B.done;
-		return;
+		return false;
 	}
 	l = mem_zalloc(sizeof(*l), leg_destructor);
 	if (!l)
-		return;
+		return true;
 	str_copy(l->id, sizeof(l->id), call_id(call));
 	tmr_init(&l->tmr);
 	list_append(&legs, &l->le, l);
+	return true;
 }
 
 static void next_handler(void *arg)
@@ -243,8 +249,13 @@ static void next_handler(void *arg)
 			finish();
 		return;
 	}
-	while (B.placed - B.done < want)
-		place_one();
+	while (B.placed - B.done < want) {
+		if (!place_one()) {
+			/* try again in a second rather than spin here */
+			tmr_start(&B.tmr_next, 1000, next_handler, NULL);
+			break;
+		}
+	}
 }
 
 static void hangup_handler(void *arg)
@@ -305,7 +316,9 @@ static int make_conf(struct conf **cp, uint16_t port)
 	if (fd < 0)
 		return errno;
 	f = fdopen(fd, "w");
-	fprintf(f, "[general]\nrtp_ports = 10000-59999\nrtp_timeout = 0\n"
+	/* RTP above every port block of the suite (tests/lib.sh) and the
+	 * fuzz targets, so a soak can run beside them */
+	fprintf(f, "[general]\nrtp_ports = 44000-59999\nrtp_timeout = 0\n"
 		"[a]\nuser = 1\nport = %u\nsource = tone:440\n"
 		"[b]\nuser = 2\nport = %u\nsource = tone:660\n"
 		"answer = auto\n", port, port + 1U);

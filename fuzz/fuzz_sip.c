@@ -128,12 +128,15 @@ static void hang_up_all(void)
  * message of the same input part of the dialog the first one opened. */
 static char totag[64];
 
-static void read_responses(void)
+/* Take what came back; true when anything did. */
+static bool read_responses(void)
 {
 	char buf[4096];
+	bool any = false;
 	ssize_t n;
 
 	while ((n = recv(sock, buf, sizeof(buf) - 1, 0)) > 0) {
+		any = true;
 		char *to, *tag, *end;
 
 		buf[n] = '\0';
@@ -144,6 +147,19 @@ static void read_responses(void)
 			memcpy(totag, tag + 5, (size_t)(end - tag - 5));
 			totag[end - tag - 5] = '\0';
 		}
+	}
+	return any;
+}
+
+/* Run the loop until an answer came back, or 10 ms: a busy machine
+ * must not send the next message of an input before the first one's
+ * answer told us the tag. */
+static void await_answer(void)
+{
+	for (int i = 0; i < 10; i++) {
+		run_loop(1);
+		if (read_responses())
+			return;
 	}
 }
 
@@ -190,8 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		/* a message ends with the separator's CRLF */
 		send_msg(to, p, q ? len + 2 : len);
-		run_loop(2);
-		read_responses();
+		await_answer();
 		p = q ? q + sizeof(sep) - 1 : end;
 	}
 	hang_up_all();

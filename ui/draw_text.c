@@ -62,7 +62,7 @@ size_t next_glyphs(const char *s, size_t len, wchar_t *g, int *ng, int *cw)
 	memset(&st, 0, sizeof(st));
 	k = mbrtowc(&wc, s, len, &st);
 	if (k == 0 || k == (size_t)-1 || k == (size_t)-2 ||
-	    !utf8_seq_len(s, len)) {
+	    (MB_CUR_MAX > 1 && !utf8_seq_len(s, len))) {
 		g[0] = MB_CUR_MAX > 1 ? 0xfffd : L'?';
 		return 1;
 	}

@@ -312,7 +312,20 @@ static int print_str(struct re_printf *pf, const char *s)
 
 	while (!err && i < n) {
 		unsigned char c = (unsigned char)s[i];
-		size_t k = utf8_seq_len(s + i, n - i);
+		size_t k = utf8_seq_len(s + i, n - i), run = 0;
+
+		/* the common case: a run that needs nothing, in one piece */
+		while (i + run < n && k && (unsigned char)s[i + run] >= 0x20 &&
+		       s[i + run] != '"' && s[i + run] != '\\' &&
+		       s[i + run] != 0x7f) {
+			run += k;
+			k = utf8_seq_len(s + i + run, n - i - run);
+		}
+		if (run) {
+			err = re_hprintf(pf, "%b", s + i, run);
+			i += run;
+			continue;
+		}
 
 		if (c == '"' || c == '\\')
 			err = re_hprintf(pf, "\\%c", c);

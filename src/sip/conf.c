@@ -398,36 +398,68 @@ static int conf_ini_handler(void *user, const char *section, const char *name,
 
 /* Debian's inih splits lines longer than this, and would then report
  * errors at the wrong line. */
-enum { MAX_LINE = 198 };
+enum { MAX_LINE = 198, MAX_COMMENT = 65536 };
 
 /* inih reports keys, not sections, and keeps going after a syntax error
  * (reporting our handler's first complaint against its first bad line).
  * So a first pass finds the section headers (an instance section with no
  * keys still defines an instance) and the lines inih would mis-read. */
+/* One line of F into LINE (at most MAX_COMMENT bytes, its newline
+ * kept, NUL-terminated), byte by byte so that a NUL is seen where it is
+ * and a file with no end of line (say /dev/zero) costs nothing.  Returns
+ * the length, 0 at the end, or -1 with *WHY set. */
+static ssize_t read_line_bounded(FILE *f, char *line, const char **why)
+{
+	size_t n = 0;
+	int ch;
+
+	while ((ch = getc(f)) != EOF) {
+		if (ch == '\0') {
+			*why = "a NUL byte (this is not a text file)";
+			return -1;
+		}
+		if (n == MAX_COMMENT) {
+			*why = "a line of more than 65536 characters";
+			return -1;
+		}
+		line[n++] = (char)ch;
+		if (ch == '\n')
+			break;
+	}
+	if (ferror(f)) {
+		*why = "a read error";
+		return -1;
+	}
+	line[n] = '\0';
+	return (ssize_t)n;
+}
+
 static int scan_sections(struct conf *c, FILE *f, char *err, size_t errsz)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = malloc(MAX_COMMENT + 1);
+	const char *why = NULL;
 	unsigned lineno = 0;
 	ssize_t n;
 	int e = 0;
 
-	/* getline, not fgets: it says how many bytes came, NULs included,
-	 * and reads a comment of any length in one piece. */
-	while (!e && (n = getline(&line, &cap, f)) >= 0) {
+	if (!line)
+		return ENOMEM;
+
+	/* a comment may be long; anything else at most MAX_LINE */
+	while (!e && (n = read_line_bounded(f, line, &why)) != 0) {
 		size_t len = (size_t)n;
 		char *p = line, *end;
 
 		++lineno;
-		if (memchr(line, '\0', len)) {
-			e = errf(err, errsz, EINVAL, "%s:%u: a NUL byte (this "
-				 "is not a text file)", c->path, lineno);
+		if (n < 0) {
+			e = errf(err, errsz, EINVAL, "%s:%u: %s", c->path,
+				 lineno, why);
 			break;
 		}
 		while (isspace((unsigned char)*p))
 			++p;
 		if (*p == ';' || *p == '#')
-			continue;   /* a comment may be any length */
+			continue;   /* a comment may be up to 64 KiB */
 		if (len > MAX_LINE + 1 ||
 		    (len == MAX_LINE + 1 && line[len - 1] != '\n')) {
 			e = errf(err, errsz, EINVAL, "%s:%u: line too long (at "

@@ -49,11 +49,11 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		(void)sip_treplyf(NULL, NULL, inst->sip, msg, false, 200, "OK",
 				  "Allow: " ALLOW "\r\n"
 				  "Accept: application/sdp, "
-				  "application/dtmf-relay\r\n"
+				  "application/dtmf-relay, application/dtmf\r\n"
 				  "Content-Length: 0\r\n\r\n");
 	}
 	else if (!pl_strcmp(&msg->met, "ACK")) {
-		/* an ACK is never answered */
+		/* never answered (sipsess takes every ACK today) */
 	}
 	else if (!pl_strcmp(&msg->met, "CANCEL")) {
 		refuse(inst, msg, 481, "Transaction Does Not Exist");

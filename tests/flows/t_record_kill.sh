@@ -62,6 +62,7 @@ soxi "$f" >/dev/null || fail "the recording cut by the error is not a valid WAV"
 # A full file system (a 64 KiB tmpfs of our own, in a user and mount
 # namespace): ENOSPC stops the recording, saying so; the call goes on and
 # what was written stays playable.
+tiny_rc=99
 if unshare -rm true 2>/dev/null; then
 	mkdir -p "$SCRATCH/tiny"
 	cat >"$SCRATCH/tiny.sh" <<EOF
@@ -74,9 +75,12 @@ exit \$rc
 EOF
 	set +e
 	unshare -rm sh "$SCRATCH/tiny.sh"
-	rc=$?
+	tiny_rc=$?
 	set -e
-	[ "$rc" -ne 99 ] || fail "cannot mount a tmpfs in a namespace"
+fi
+if [ "$tiny_rc" -eq 99 ]; then
+	echo "no tmpfs of our own here (namespaces denied): the full-disk case is left out"
+else
 	EV="$SCRATCH/tiny.jsonl"
 	expect_count "$EV" '.ev=="rec.stop" and .reason=="error" and
 		.error=="No space left on device"' 1 "a full disk stops the recording"
@@ -89,7 +93,5 @@ EOF
 	[ -n "$f" ] || fail "nothing was written before the disk filled"
 	soxi "$f" >/dev/null || fail "the recording on the full disk is not a valid WAV"
 	echo "full disk: $(soxi -D "$f") s kept in $(stat -c %s "$f") bytes"
-else
-	echo "no user namespaces here: the tmpfs case is left out"
 fi
 echo ok

@@ -7,6 +7,7 @@
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/tui/tmux.sh"
 ports_for 35
+command -v bash >/dev/null || skip "bash (for /dev/udp) not installed"
 tui_init hostile
 write_conf "$SCRATCH/conf"
 
@@ -56,8 +57,11 @@ send Right
 wait_screen '^ +bob 127\.0\.0\.1:[0-9]+/UDP +ev\\x1b\[31mil' 10
 wait_screen '<──INVITE─' 10
 
-# Every event line is JSON, whatever came in.
+# Every event line is JSON, whatever came in, and UTF-8 to the byte (jq
+# lets invalid UTF-8 through; iconv does not).
 jq -c . "$EV" >/dev/null || tfail "the event stream is not valid JSON"
+iconv -f UTF-8 -t UTF-8 "$EV" >/dev/null ||
+	tfail "the event stream is not valid UTF-8"
 grep -q 'hostile-\\u001b\[5m-1' "$EV" || tfail "the Call-ID is not escaped in JSON"
 
 send h

@@ -141,6 +141,23 @@ static void test_lying_header(void **state)
 	}
 }
 
+/* A file cut short (a copy that died half way) plays what it holds, as
+ * it did before the decoder streamed. */
+static void test_truncated(void **state)
+{
+	struct clip *c = NULL;
+	char path[128], err[256] = "";
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/cut.flac", dir);
+	write_sine(path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 8000, 1, 3, 440);
+	assert_int_equal(truncate(path, 4000), 0);
+	assert_int_equal(clip_load(&c, path, 8000, err, sizeof(err)), 0);
+	if (!c->n || c->n > 24000)
+		fail_msg("%zu samples from a cut 3 s file", c->n);
+	mem_deref(c);
+}
+
 static void load_bad(const char *path, const char *why)
 {
 	struct clip *c = NULL;
@@ -186,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resampled),
 		cmocka_unit_test(test_lying_header),
+		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_refused),
 	};
 

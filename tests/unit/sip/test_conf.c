@@ -398,6 +398,27 @@ static void test_nul_bytes(void **state)
 	if (strncmp(err, prefix, strlen(prefix)))
 		fail_msg("want \"%s\", got \"%s\"", prefix, err);
 
+	/* no end of line for ever: refused at its first byte, at once */
+	assert_int_equal(conf_load(&c, "/dev/zero", err, sizeof(err)), EINVAL);
+	assert_non_null(strstr(err, "/dev/zero:1: a NUL byte"));
+
+	/* a line longer than any comment may be */
+	{
+		size_t big = 70000;
+		char *t = malloc(big + 3);
+
+		assert_non_null(t);
+		t[0] = '#';
+		memset(t + 1, 'y', big);
+		memcpy(t + 1 + big, "\n", 2);
+		tmp_write_mem(path, sizeof(path), t, big + 2);
+		free(t);
+		assert_int_equal(conf_load(&c, path, err, sizeof(err)),
+				 EINVAL);
+		unlink(path);
+		assert_non_null(strstr(err, ":1: a line of more than 65536"));
+	}
+
 	/* and a file that is one NUL */
 	tmp_write_mem(path, sizeof(path), "", 1);
 	assert_int_equal(conf_load(&c, path, err, sizeof(err)), EINVAL);
