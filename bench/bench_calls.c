@@ -23,6 +23,7 @@
 #include "sip/call.h"
 #include "sip/conf.h"
 #include "sip/instance.h"
+#include "bench_util.h"
 
 static struct {
 	struct app *app;
@@ -39,20 +40,6 @@ static struct {
 	struct sched_stats stats;
 } B;
 
-static long rss_kb(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kb = -1;
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "VmRSS:", 6))
-			kb = strtol(line + 6, NULL, 10);
-	}
-	if (f)
-		fclose(f);
-	return kb;
-}
 
 static double cpu_s(const struct rusage *a, const struct rusage *b)
 {
@@ -132,7 +119,7 @@ static void start_window(void)
 	 * event consumer but the bench's counters. */
 	B.sub = mem_deref(B.sub);
 	B.t_setup_end = now_ns();
-	B.rss_after_kb = rss_kb();
+	B.rss_after_kb = bench_rss_kb();
 	getrusage(RUSAGE_SELF, &B.ru0);
 	B.t0 = now_ns();
 	memset(&B.stats, 0, sizeof(B.stats));
@@ -179,34 +166,12 @@ static void place(void *arg)
 		tmr_start(&B.tmr, 1, place, NULL);
 }
 
-static int make_conf(struct conf **cp, uint16_t port)
-{
-	char path[] = "/tmp/bench_calls.XXXXXX", err[256];
-	FILE *f;
-	int fd, e;
-
-	fd = mkstemp(path);
-	if (fd < 0)
-		return errno;
-	f = fdopen(fd, "w");
-	fprintf(f, "[general]\nrtp_ports = 10000-59999\nrtp_timeout = 0\n"
-		"[a]\nuser = 1\nport = %u\nsource = tone:440\n"
-		"[b]\nuser = 2\nport = %u\nsource = tone:660\n"
-		"answer = auto\n", port, port + 1U);
-	fclose(f);
-	e = conf_load(cp, path, err, sizeof(err));
-	if (e)
-		fprintf(stderr, "bench: %s\n", err);
-	unlink(path);
-	return e;
-}
 
 int main(int argc, char **argv)
 {
 	struct conf *conf = NULL;
-	char err[256];
 	unsigned port = 15060;
-	int c, e;
+	int c;
 
 	B.calls = 100;
 	B.seconds = 10;
@@ -224,24 +189,11 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (libre_init())
+	if (bench_start(&B.app, &conf, &B.sub, (uint16_t)port, "10000-59999",
+			event_handler))
 		return 3;
-	app_raise_fd_limit();
 
-	e = make_conf(&conf, (uint16_t)port);
-	if (!e)
-		e = app_alloc(&B.app, conf);
-	if (!e)
-		e = evbus_subscribe(&B.sub, B.app->env.bus, event_handler,
-				    NULL);
-	if (!e)
-		e = app_start(B.app, err, sizeof(err));
-	if (e) {
-		fprintf(stderr, "bench: start: %s (%s)\n", err, strerror(e));
-		return 3;
-	}
-
-	B.rss_before_kb = rss_kb();
+	B.rss_before_kb = bench_rss_kb();
 	B.t_setup_start = now_ns();
 	tmr_start(&B.tmr, 1, place, NULL);
 

@@ -30,6 +30,7 @@
 #include "sip/call.h"
 #include "sip/conf.h"
 #include "sip/instance.h"
+#include "bench_util.h"
 
 enum { MAX_SAMPLES = 100000 };
 
@@ -68,20 +69,6 @@ static double count_fds(void)
 	return n - 1;   /* the directory itself */
 }
 
-static double rss_kb(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	double kb = -1;
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "VmRSS:", 6))
-			kb = strtod(line + 6, NULL);
-	}
-	if (f)
-		fclose(f);
-	return kb;
-}
 
 /* libre's timers: what tmr_status() says it has. */
 static double count_timers(void)
@@ -106,7 +93,7 @@ static void take_sample(void)
 	v[T] = (double)(now_ns() - B.t0) / 1e9;
 	v[DONE] = B.done;
 	v[FDS] = count_fds();
-	v[RSS_KB] = rss_kb();
+	v[RSS_KB] = bench_rss_kb();
 	/* what malloc has handed out and not had back: a leak grows it,
 	 * fragmentation only RSS */
 	v[HEAP_KB] = (double)mallinfo2().uordblks / 1024;
@@ -173,6 +160,11 @@ static void finish(void)
 	B.ending = true;
 	take_sample();
 	summary();
+	/* RSS that malloc_trim gives back was free memory kept, not a
+	 * leak: tells fragmentation from growth */
+	(void)malloc_trim(0);
+	printf("rss_kb after malloc_trim: %ld (heap in use %.0f kB)\n",
+	       bench_rss_kb(), (double)mallinfo2().uordblks / 1024);
 	app_stop(B.app, 0);
 }
 
@@ -306,36 +298,12 @@ static void end_handler(void *arg)
 	finish();
 }
 
-static int make_conf(struct conf **cp, uint16_t port)
-{
-	char path[] = "/tmp/bench_soak.XXXXXX", err[256];
-	FILE *f;
-	int fd, e;
-
-	fd = mkstemp(path);
-	if (fd < 0)
-		return errno;
-	f = fdopen(fd, "w");
-	/* RTP above every port block of the suite (tests/lib.sh) and the
-	 * fuzz targets, so a soak can run beside them */
-	fprintf(f, "[general]\nrtp_ports = 44000-59999\nrtp_timeout = 0\n"
-		"[a]\nuser = 1\nport = %u\nsource = tone:440\n"
-		"[b]\nuser = 2\nport = %u\nsource = tone:660\n"
-		"answer = auto\n", port, port + 1U);
-	fclose(f);
-	e = conf_load(cp, path, err, sizeof(err));
-	if (e)
-		fprintf(stderr, "soak: %s\n", err);
-	unlink(path);
-	return e;
-}
 
 int main(int argc, char **argv)
 {
 	struct conf *conf = NULL;
-	char err[256] = "";
 	unsigned port = 15460, n = 0;
-	int c, e;
+	int c;
 
 	B.sequential = true;
 	B.seconds = 3600;
@@ -362,22 +330,11 @@ int main(int argc, char **argv)
 		B.sample_s = 1;
 
 	B.s = calloc(MAX_SAMPLES, sizeof(*B.s));
-	if (!B.s || libre_init())
+	/* RTP above every port block of the suite (tests/lib.sh) and the
+	 * fuzz targets, so a soak can run beside them */
+	if (!B.s || bench_start(&B.app, &conf, &B.sub, (uint16_t)port,
+				"44000-59999", event_handler))
 		return 3;
-	app_raise_fd_limit();
-
-	e = make_conf(&conf, (uint16_t)port);
-	if (!e)
-		e = app_alloc(&B.app, conf);
-	if (!e)
-		e = evbus_subscribe(&B.sub, B.app->env.bus, event_handler,
-				    NULL);
-	if (!e)
-		e = app_start(B.app, err, sizeof(err));
-	if (e) {
-		fprintf(stderr, "soak: start: %s (%s)\n", err, strerror(e));
-		return 3;
-	}
 
 	B.t0 = now_ns();
 	take_sample();
