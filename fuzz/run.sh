@@ -43,7 +43,7 @@ for fz in "$@"; do
 		-rss_limit_mb=2048 "$out/corpus/$t" $seeds >"$log" 2>&1
 	rc=$?
 	execs=$(grep -a '^stat::number_of_executed_units:' "$log" |
-		sed 's/^[^:]*:[^:]*: *//')
+		sed 's/.*: *//')
 	last=$(grep -aE '^#[0-9]+' "$log" | tail -n 1)
 	cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
