@@ -21,6 +21,13 @@ static void destructor(void *arg)
 	if (inst->sip)
 		sip_close(inst->sip, true);
 	mem_deref(inst->sip);
+	if (inst->sip_closing && !inst->exit_seen) {
+		/* Freed before its transactions ended (the quit grace ran
+		 * out): end them now, so the stack and its socket go too.
+		 * libre calls exit_handler() from in here. */
+		inst->freeing = true;
+		sip_close(inst->sip_closing, true);
+	}
 	if (inst->exit_seen)
 		mem_deref(inst->sip_closing);
 	mem_deref(inst->source);
@@ -135,7 +142,9 @@ static void exit_handler(void *arg)
 	struct instance *inst = arg;
 
 	inst->exit_seen = true;
-	tmr_start(&inst->tmr_close, 0, closed_handler, inst);
+	/* not on an instance being freed: its destructor drops the stack */
+	if (!inst->freeing)
+		tmr_start(&inst->tmr_close, 0, closed_handler, inst);
 }
 
 int instance_alloc(struct instance **ip, struct ua_env *env,

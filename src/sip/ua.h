@@ -58,6 +58,7 @@ struct instance {
 	void *closed_arg;
 	bool closing;               /* takes no new calls */
 	bool exit_seen;
+	bool freeing;               /* in the destructor */
 	bool closed;
 };
 
