@@ -124,20 +124,19 @@ static int run(struct tui *t, const char *inst_name, const char *callid,
 	seq = t->model->msg_seq;
 	e = cmd_run(t->app, inst_name, callid, cmd, args, acted,
 		    sizeof(acted), err, sizeof(err));
-	callid = acted;
 	if (e) {
 		ui_model_message(t->model, true, "%s: %s: %s", inst_name,
 				 verb, err[0] ? err : strerror(e));
 		return e;
 	}
 	session_action(t->session, evbus_time(t->app->env.bus), inst_name,
-		       cmd->target == CMD_CALL ? callid : NULL, verb, args);
+		       cmd->target == CMD_CALL ? acted : NULL, verb, args);
 	/* A command can succeed and still report a problem (monitor without
 	 * an audio device): keep that on the message line. */
 	if (t->model->msg_seq == seq || !t->model->msg_error)
 		ui_model_message(t->model, false, "%s%s%s: %s%s%s", inst_name,
 			 cmd->target == CMD_CALL ? "/" : "",
-			 cmd->target == CMD_CALL ? callid : "", verb,
+			 cmd->target == CMD_CALL ? acted : "", verb,
 			 args[0] ? " " : "", args);
 	if (cmd->target == CMD_INSTANCE)
 		str_copy(t->select_newest, sizeof(t->select_newest),

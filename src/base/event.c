@@ -315,10 +315,11 @@ static int print_str(struct re_printf *pf, const char *s)
 		size_t k = utf8_seq_len(s + i, n - i), run = 0;
 
 		/* the common case: a run that needs nothing, in one piece */
-		while (i + run < n && k && (unsigned char)s[i + run] >= 0x20 &&
-		       s[i + run] != '"' && s[i + run] != '\\' &&
-		       s[i + run] != 0x7f) {
+		while (k && c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) {
 			run += k;
+			if (i + run == n)
+				break;
+			c = (unsigned char)s[i + run];
 			k = utf8_seq_len(s + i + run, n - i - run);
 		}
 		if (run) {
@@ -327,6 +328,7 @@ static int print_str(struct re_printf *pf, const char *s)
 			continue;
 		}
 
+		/* one byte that needs something */
 		if (c == '"' || c == '\\')
 			err = re_hprintf(pf, "\\%c", c);
 		else if (c == '\n')
@@ -337,11 +339,9 @@ static int print_str(struct re_printf *pf, const char *s)
 			err = re_hprintf(pf, "\\t");
 		else if (c < 0x20 || c == 0x7f)
 			err = re_hprintf(pf, "\\u%04x", c);
-		else if (!k)
-			err = re_hprintf(pf, "\\ufffd");
 		else
-			err = re_hprintf(pf, "%b", s + i, k);
-		i += k ? k : 1;
+			err = re_hprintf(pf, "\\ufffd");   /* not UTF-8 */
+		i += 1;
 	}
 	return err | re_hprintf(pf, "\"");
 }

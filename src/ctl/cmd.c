@@ -349,15 +349,9 @@ const struct cmd *cmd_find(const char *verb)
 	return NULL;
 }
 
-int cmd_exec(struct app *app, struct instance *inst, const struct cmd *cmd,
-	     const char *args, char *err, size_t errsz)
-{
-	return cmd_exec_call(app, inst, NULL, cmd, args, err, errsz);
-}
-
-int cmd_exec_call(struct app *app, struct instance *inst, struct call *call,
-		  const struct cmd *cmd, const char *args, char *err,
-		  size_t errsz)
+static int cmd_exec_call(struct app *app, struct instance *inst,
+			 struct call *call, const struct cmd *cmd,
+			 const char *args, char *err, size_t errsz)
 {
 	struct cmd_ctx ctx = {app, inst, call, err, errsz};
 
@@ -368,6 +362,12 @@ int cmd_exec_call(struct app *app, struct instance *inst, struct call *call,
 	}
 	err[0] = '\0';
 	return cmd->exec(&ctx, args ? args : "");
+}
+
+int cmd_exec(struct app *app, struct instance *inst, const struct cmd *cmd,
+	     const char *args, char *err, size_t errsz)
+{
+	return cmd_exec_call(app, inst, NULL, cmd, args, err, errsz);
 }
 
 int cmd_run(struct app *app, const char *inst_name, const char *callid,

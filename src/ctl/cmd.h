@@ -40,14 +40,9 @@ struct cmd {
 
 const struct cmd *cmd_find(const char *verb);
 const struct cmd *cmd_table(size_t *n);
-/* Run VERB ARGS for INST: what the console prompt and scenarios share. */
+/* Run VERB ARGS on INST's current call or INST itself (scenarios). */
 int cmd_exec(struct app *app, struct instance *inst, const struct cmd *cmd,
 	     const char *args, char *err, size_t errsz);
-/* The same on a given CALL of INST; NULL means the instance's current
- * call. */
-int cmd_exec_call(struct app *app, struct instance *inst, struct call *call,
-		  const struct cmd *cmd, const char *args, char *err,
-		  size_t errsz);
 /* Run CMD as the console names its target: instance INST by name and,
  * for call verbs, call CALLID by short id ("" or NULL: the current
  * call).  The call acted on is named into ACTED ("" for none) before

@@ -255,7 +255,6 @@ static void estab_handler(const struct sip_msg *msg, void *arg)
 	call_update_hold_state(call);
 }
 
-
 static void close_handler(int err, const struct sip_msg *msg, void *arg)
 {
 	struct call *call = arg;
