@@ -4,6 +4,7 @@
 #include <string.h>
 #include <re.h>
 #include "base/event.h"
+#include "media/sdpclean.h"
 #include "media/sdpneg.h"
 #include "media/stream.h"
 #include "call.h"
@@ -36,6 +37,30 @@ int call_encode_sdp(struct call *call, struct mbuf **mbp, bool offer)
 	return err;
 }
 
+/* The peer's SDP without the attribute lines libre cannot read, each
+ * left out with a word in an `error` event. */
+static int decode_leniently(struct call *call, struct mbuf *mb, bool offer)
+{
+	struct mbuf *clean = NULL;
+	unsigned dropped = 0;
+	char why[160];
+	int err;
+
+	err = sdp_clean(&clean, mbuf_buf(mb), mbuf_get_left(mb), &dropped,
+			why, sizeof(why));
+	if (err || !dropped) {
+		mem_deref(clean);
+		return err ? err : EBADMSG;
+	}
+	err = sdp_decode(call->sdp, clean, offer);
+	mem_deref(clean);
+	if (!err)
+		call_error(call, "sdp", "left out %u malformed SDP line%s "
+			   "from %s, the first %s", dropped,
+			   dropped == 1 ? "" : "s", call->peer, why);
+	return err;
+}
+
 /* Decode the peer's SDP (an offer when OFFER) and choose the media.
  * Returns ENOENT, with the reason emitted as an error, when nothing
  * matches. */
@@ -50,6 +75,8 @@ int call_remote_sdp(struct call *call, struct mbuf *mb, bool offer,
 
 	err = sdp_decode(call->sdp, mb, offer);
 	mb->pos = pos;
+	if (err == EBADMSG)
+		err = decode_leniently(call, mb, offer);
 	if (err) {
 		call_error(call, "sdp",
 			   "malformed SDP from %s: %m", call->peer, err);

@@ -6,6 +6,7 @@
 #include "call.h"
 #include "conf.h"
 #include "instance.h"
+#include "ua_gate.h"
 #include "ua_requests.h"
 
 static void destructor(void *arg)
@@ -18,6 +19,7 @@ static void destructor(void *arg)
 	mem_deref(inst->sock);
 	mem_deref(inst->lsnr_fork);
 	mem_deref(inst->lsnr_req);
+	mem_deref(inst->lsnr_gate);
 	if (inst->sip)
 		sip_close(inst->sip, true);
 	mem_deref(inst->sip);
@@ -103,7 +105,8 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 
 	re_snprintf(cseq, sizeof(cseq), "%u %r", msg->cseq.num,
 		    &msg->cseq.met);
-	pl_strcpy(&msg->callid, callid, sizeof(callid));
+	/* a request may have no Call-ID at all (RFC 4475 insuf) */
+	re_snprintf(callid, sizeof(callid), "%r", &msg->callid);
 
 	if (!pl_strdup(&line, &first)) {
 		char remote[64];
@@ -215,6 +218,11 @@ int instance_alloc(struct instance **ip, struct ua_env *env,
 	if (e)
 		goto out;
 
+	/* before sipsess: no call is made of a request RFC 3261 refuses */
+	e = ua_gate_listen(&inst->lsnr_gate, inst);
+	if (e)
+		goto out;
+
 	e = sipsess_listen(&inst->sock, inst->sip, 32, connect_handler,
 			   inst);
 	if (e)
@@ -277,6 +285,7 @@ static void close_stack(void *arg)
 	inst->sock = mem_deref(inst->sock);
 	inst->lsnr_fork = mem_deref(inst->lsnr_fork);
 	inst->lsnr_req = mem_deref(inst->lsnr_req);
+	inst->lsnr_gate = mem_deref(inst->lsnr_gate);
 	inst->sip_closing = inst->sip;
 	inst->sip = NULL;
 	/* sip_close() gives up our reference.  When the last transaction

@@ -46,6 +46,7 @@ struct instance {
 	struct sipsess_sock *sock;
 	struct sip_lsnr *lsnr_fork;
 	struct sip_lsnr *lsnr_req;  /* requests no session took */
+	struct sip_lsnr *lsnr_gate; /* requests RFC 3261 refuses */
 	struct list calls;          /* struct call, oldest first */
 	struct clip *source;        /* default outgoing audio at 8 kHz */
 	uint16_t rtp_min, rtp_max;

@@ -29,16 +29,45 @@ static bool is_known(const struct pl *met)
 	return false;
 }
 
-/* Answer CODE with what we allow, and say so as an `error` event. */
+/* Peer text, fit for a quoted-string: no CR, LF, quote or backslash. */
+static void quotable(char *dst, size_t dstsz, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < dstsz; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[i] = (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') ?
+			'?' : (char)c;
+	}
+	if (dstsz)
+		dst[i] = '\0';
+}
+
+void ua_refuse(struct instance *inst, const struct sip_msg *msg,
+	       uint16_t code, const char *reason, const char *detail,
+	       const char *extra)
+{
+	char warning[300];
+
+	quotable(warning, sizeof(warning), detail ? detail : "");
+	(void)sip_treplyf(NULL, NULL, inst->sip, msg, false, code, reason,
+			  "Allow: " ALLOW "\r\n"
+			  "%s%s%s%s"
+			  "Content-Length: 0\r\n\r\n",
+			  extra ? extra : "",
+			  detail ? "Warning: 399 sipflow \"" : "",
+			  detail ? warning : "", detail ? "\"\r\n" : "");
+	evbus_error(inst->env->bus, inst->name, NULL, "sip",
+		    "%r from %J refused: %u %s%s%s%s", &msg->met, &msg->src,
+		    code, reason, detail ? " (" : "", detail ? detail : "",
+		    detail ? ")" : "");
+}
+
 static void refuse(struct instance *inst, const struct sip_msg *msg,
 		   uint16_t code, const char *reason)
 {
-	(void)sip_treplyf(NULL, NULL, inst->sip, msg, false, code, reason,
-			  "Allow: " ALLOW "\r\n"
-			  "Content-Length: 0\r\n\r\n");
-	evbus_error(inst->env->bus, inst->name, NULL, "sip",
-		    "%r from %J refused: %u %s", &msg->met, &msg->src, code,
-		    reason);
+	ua_refuse(inst, msg, code, reason, NULL, NULL);
 }
 
 static bool request_handler(const struct sip_msg *msg, void *arg)
