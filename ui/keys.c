@@ -19,6 +19,7 @@ static const struct {
 		    "the current directory"},
 	{"record",  "starts or stops; the mode is the instance's"},
 	{"dtmf",    "prompts for the digits"},
+	{"options", "prompts for the target, offering the other instances"},
 	{"monitor", "toggles what we receive"},
 };
 

@@ -14,7 +14,8 @@ struct session;
 struct ui_model;
 
 /* What the open prompt is for. */
-enum pending { PEND_NONE, PEND_LINE, PEND_CALL, PEND_PLAY, PEND_DTMF };
+enum pending { PEND_NONE, PEND_LINE, PEND_CALL, PEND_PLAY, PEND_DTMF,
+	       PEND_OPTIONS };
 
 struct tui {
 	struct app *app;

@@ -207,6 +207,12 @@ static void command_key(struct tui *t, const struct cmd *cmd)
 		offer_instances(t, inst);
 		return;
 	}
+	if (!strcmp(cmd->verb, "options")) {
+		re_snprintf(label, sizeof(label), "ping from %s: ", inst);
+		ask(t, PEND_OPTIONS, inst, "", label);
+		offer_instances(t, inst);
+		return;
+	}
 	if (cmd->target == CMD_CALL && !call[0]) {
 		ui_model_message(t->model, true, "%s has no call to %s", inst,
 				 cmd->verb);
@@ -325,6 +331,7 @@ static void complete(struct tui *t)
 	switch (t->pending) {
 
 	case PEND_CALL:
+	case PEND_OPTIONS:
 		for (le = list_head(&t->model->insts); le; le = le->next) {
 			const struct ui_inst *i = le->data;
 			if (strcmp(i->name, t->pend_inst))
@@ -377,7 +384,8 @@ static void prompt_done(struct tui *t)
 
 	str_copy(text, sizeof(text), t->view.prompt_text);
 	/* An empty call prompt takes the first instance offered. */
-	for (le = list_head(&t->model->insts); le && p == PEND_CALL;
+	for (le = list_head(&t->model->insts);
+	     le && (p == PEND_CALL || p == PEND_OPTIONS);
 	     le = le->next) {
 		const struct ui_inst *i = le->data;
 		if (strcmp(i->name, t->pend_inst)) {
@@ -400,6 +408,10 @@ static void prompt_done(struct tui *t)
 		break;
 	case PEND_CALL:
 		(void)run(t, t->pend_inst, "", "call", text[0] ? text :
+			  first);
+		break;
+	case PEND_OPTIONS:
+		(void)run(t, t->pend_inst, "", "options", text[0] ? text :
 			  first);
 		break;
 	case PEND_PLAY:

@@ -8,7 +8,9 @@
 
 static const struct event_type types[] = {
 	{"ua.ready",       "addr aor source", "an instance is listening"},
-	{"reg.state",      "state code", "registration state changed"},
+	{"reg.state",      "state registrar aor expires code reason",
+	 "registration: registering, registered (expires: seconds granted), "
+	 "failed (code, reason) or unregistered"},
 	{"call.state",     "state dir peer sip_callid code reason by",
 	 "a call changed state"},
 	{"call.fork",      "sip_callid to_tag action",
@@ -40,6 +42,8 @@ static const struct event_type types[] = {
 	 "a SIP message was sent"},
 	{"sip.rx",         "first_line cseq sip_callid remote retrans",
 	 "a SIP message was received"},
+	{"options.result", "target code reason rtt_ms",
+	 "the answer to an `options` ping (code 0: none came)"},
 	{"scenario.step",  "line text", "a scenario line started"},
 	{"scenario.fail",  "line text why", "a scenario line failed"},
 	{"scenario.done",  "", "every scenario line ran"},

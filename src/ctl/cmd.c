@@ -8,6 +8,9 @@
 #include "sip/app.h"
 #include "sip/call.h"
 #include "sip/instance.h"
+#include "sip/reg.h"
+#include "sip/ua.h"
+#include "sip/ua_ping.h"
 #include "cmd.h"
 #include "expect.h"
 
@@ -288,6 +291,33 @@ static int check_expect(const char *args, char *err, size_t errsz,
 	return expect_parse(&e, args, err, errsz, col);
 }
 
+static int exec_register(struct cmd_ctx *ctx, const char *args)
+{
+	(void)args;
+	return reg_start(ctx->inst, ctx->err, ctx->errsz);
+}
+
+static int exec_unregister(struct cmd_ctx *ctx, const char *args)
+{
+	(void)args;
+	if (!ctx->inst->reg)
+		return errf(ctx->err, ctx->errsz, ENOENT, "%s is not "
+			    "registered", ctx->inst->name);
+	reg_stop(ctx->inst);
+	return 0;
+}
+
+static int exec_options(struct cmd_ctx *ctx, const char *args)
+{
+	char uri[256];
+
+	if (app_resolve_target(ctx->app, args, uri, sizeof(uri)))
+		return errf(ctx->err, ctx->errsz, ENOENT, "unknown target "
+			    "'%s' (an instance, a local number or a sip: URI)",
+			    args);
+	return ua_options(ctx->inst, uri, ctx->err, ctx->errsz);
+}
+
 static const struct cmd table[] = {
 	{"call", 'c', "TARGET",
 	 "place a call to an instance, a local number or a sip: URI",
@@ -324,12 +354,24 @@ static const struct cmd table[] = {
 	 "hear the call on the local audio device: what we receive, send, "
 	 "or both (no argument: toggle rx)",
 	 CMD_CALL, 0, 1, check_monitor, exec_monitor},
+	{"register", 'g', "",
+	 "REGISTER at the instance's registrar (sipflow.conf), and keep it "
+	 "fresh",
+	 CMD_INSTANCE, 0, 0, NULL, exec_register},
+	{"unregister", 'u', "",
+	 "de-REGISTER (Expires: 0) and stop refreshing",
+	 CMD_INSTANCE, 0, 0, NULL, exec_unregister},
+	{"options", 'o', "TARGET",
+	 "ping TARGET with OPTIONS: its code and round-trip time as an "
+	 "options.result event",
+	 CMD_INSTANCE, 1, 1, NULL, exec_options},
 	{"wait", 0, "DURATION",
 	 "scenario: pause this instance's lines (e.g. 2s, 500ms)",
 	 CMD_FLOW, 1, 1, check_wait, NULL},
 	{"expect", 0, "EVENT [ARG] [TIMEOUT]",
 	 "scenario: wait for incoming, ringing, early, established, held, "
-	 "remote_held, terminated [CODE] or dtmf DIGITS (default 10s)",
+	 "remote_held, terminated [CODE], dtmf DIGITS, registered, "
+	 "unregistered or reg_failed [CODE] (default 10s)",
 	 CMD_FLOW, 1, 3, check_expect, NULL},
 };
 

@@ -56,19 +56,29 @@ int expect_parse(struct expect *e, const char *args, char *err,
 	}
 
 	e->kind = EXPECT_STATE;
-	if (call_state_parse(&e->state, w[0])) {
+	if (!strcmp(w[0], "registered") || !strcmp(w[0], "unregistered") ||
+	    !strcmp(w[0], "reg_failed")) {
+		e->kind = EXPECT_REG;
+		str_copy(e->reg, sizeof(e->reg),
+			 strcmp(w[0], "reg_failed") ? w[0] : "failed");
+	}
+	else if (call_state_parse(&e->state, w[0])) {
 		re_snprintf(err, errsz, "unknown event '%s' (incoming, "
 			    "ringing, early, established, held, remote_held, "
-			    "terminated, dtmf)", w[0]);
+			    "terminated, dtmf, registered, unregistered, "
+			    "reg_failed)", w[0]);
 		return EINVAL;
 	}
 
 	for (i = 1; i < n; i++) {
 		char *end;
 		long code = strtol(w[i], &end, 10);
+		bool takes_code = e->kind == EXPECT_REG ?
+			!strcmp(e->reg, "failed") :
+			e->state == CALL_TERMINATED;
 
 		*col = (size_t)(w[i] - buf);
-		if (e->state != CALL_TERMINATED || i > 1) {
+		if (!takes_code || i > 1) {
 			re_snprintf(err, errsz, "unexpected '%s'", w[i]);
 			return EINVAL;
 		}

@@ -8,13 +8,15 @@
 
 enum { EXPECT_DEFAULT_TIMEOUT_MS = 10000 };
 
-enum expect_kind { EXPECT_STATE, EXPECT_DTMF };
+enum expect_kind { EXPECT_STATE, EXPECT_DTMF, EXPECT_REG };
 
 struct expect {
 	enum expect_kind kind;
 	enum call_state state;   /* EXPECT_STATE */
 	int code;                /* terminated CODE, -1: any */
 	char digits[64];         /* EXPECT_DTMF */
+	char reg[16];            /* EXPECT_REG: registered, unregistered,
+				    failed (code: CODE) */
 	uint64_t timeout_ms;
 };
 

@@ -16,6 +16,7 @@
 struct record {
 	char ua[32];
 	bool dtmf;
+	char reg[16];            /* a reg.state; "" for the others */
 	enum call_state state;
 	int code;
 	char digit;
@@ -131,7 +132,13 @@ static bool match(struct chain *ch, const struct expect *e)
 		if (strcmp(rec->ua, ch->inst->name))
 			continue;
 
-		if (e->kind == EXPECT_STATE && !rec->dtmf &&
+		if (e->kind == EXPECT_REG && !strcmp(rec->reg, e->reg) &&
+		    (e->code < 0 || e->code == rec->code)) {
+			ch->cursor = i + 1;
+			return true;
+		}
+
+		if (e->kind == EXPECT_STATE && !rec->dtmf && !rec->reg[0] &&
 		    rec->state == e->state &&
 		    (e->code < 0 || e->code == rec->code)) {
 			ch->cursor = i + 1;
@@ -229,6 +236,14 @@ static void event_handler(const struct event *ev, void *arg)
 		s = event_str(ev, "state");
 		if (!s || call_state_parse(&rec.state, s))
 			return;
+		if (event_int(ev, "code", &code))
+			rec.code = (int)code;
+	}
+	else if (!strcmp(ev->type, "reg.state")) {
+		s = event_str(ev, "state");
+		if (!s || !*s)
+			return;
+		str_copy(rec.reg, sizeof(rec.reg), s);
 		if (event_int(ev, "code", &code))
 			rec.code = (int)code;
 	}

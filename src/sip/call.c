@@ -11,6 +11,7 @@
 #include "call.h"
 #include "call_int.h"
 #include "conf.h"
+#include "reg.h"
 #include "ua.h"
 
 static const char *const state_names[] = {
@@ -265,7 +266,16 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 	if (call->state == CALL_TERMINATED)
 		return;
 
-	if (msg && !msg->req) {
+	if (msg && !msg->req && (msg->scode == 401 || msg->scode == 407)) {
+		/* libre answers the first challenge itself: one that reaches
+		 * us came after our credentials, or we had none */
+		code = msg->scode;
+		re_snprintf(reason, sizeof(reason), "%r: %s", &msg->reason,
+			    call->inst->cfg->account.has_password ?
+			    "the credentials were refused" :
+			    "no password configured");
+	}
+	else if (msg && !msg->req) {
 		code = msg->scode;
 		pl_strcpy(&msg->reason, reason, sizeof(reason));
 	}
@@ -311,7 +321,7 @@ int call_accept_session(struct call *call, uint16_t scode,
 
 	return sipsess_accept(&call->sess, inst->sock, call->inv, scode,
 			      call_reason_phrase(scode), inst->cfg->user,
-			      "application/sdp", desc, NULL, NULL, false,
+			      "application/sdp", desc, ua_auth, inst, false,
 			      offer_handler, answer_handler, estab_handler,
 			      call_info_handler, NULL, close_handler, call,
 			      NULL);
@@ -322,8 +332,11 @@ int call_accept_session(struct call *call, uint16_t scode,
 int call_connect(struct call **cp, struct instance *inst, const char *uri,
 		 char *err, size_t errsz)
 {
+	const struct account *acct = &inst->cfg->account;
+	const char *routev[1] = {acct->outbound};
 	struct call *call = NULL;
 	struct mbuf *offer = NULL;
+	char from[256];
 	int e;
 
 	e = call_alloc(&call, inst, CALL_OUT, uri);
@@ -336,10 +349,18 @@ int call_connect(struct call **cp, struct instance *inst, const char *uri,
 	if (e)
 		goto out;
 
+	/* with an account, calls come from its AOR and go through its
+	 * outbound proxy; libre answers a 401/407 with ua_auth() */
+	if (acct->registrar[0] || acct->aor[0])
+		account_aor(acct, inst->cfg->user, from, sizeof(from));
+	else
+		str_copy(from, sizeof(from), inst->aor);
 	e = sipsess_connect(&call->sess, inst->sock, uri,
 			    inst->cfg->display[0] ? inst->cfg->display : NULL,
-			    inst->aor, inst->cfg->user, NULL, 0,
-			    "application/sdp", offer, NULL, NULL, false,
+			    from, inst->cfg->user,
+			    acct->outbound[0] ? routev : NULL,
+			    acct->outbound[0] ? 1 : 0,
+			    "application/sdp", offer, ua_auth, inst, false,
 			    offer_handler, answer_handler, progress_handler,
 			    estab_handler, call_info_handler, NULL,
 			    close_handler, call, NULL);

@@ -72,6 +72,7 @@ static struct inst_conf *inst_new(struct conf *c, const char *name,
 	ic->dtmf_duration_ms = DTMF_DURATION_MS;
 	ic->dtmf_gap_ms = DTMF_GAP_MS;
 	ic->dtmf_detect = true;
+	account_init(&ic->account);
 	list_append(&c->instances, &ic->le, ic);
 	return ic;
 }
@@ -353,9 +354,16 @@ static int instance_key(struct parse_ctx *ctx, struct inst_conf *ic,
 		ic->rtp_timeout_ms = (int64_t)ms;
 	}
 	else {
-		re_snprintf(ctx->err, ctx->errsz, "unknown key '%s' in [%s]",
-			    key, ic->name);
-		return EINVAL;
+		char why[256];
+		int e = account_key(&ic->account, key, val, why, sizeof(why));
+
+		if (e == ENOENT)
+			re_snprintf(ctx->err, ctx->errsz, "unknown key '%s' "
+				    "in [%s]", key, ic->name);
+		else if (e)
+			re_snprintf(ctx->err, ctx->errsz, "%s in [%s]", why,
+				    ic->name);
+		return e ? EINVAL : 0;
 	}
 	return 0;
 

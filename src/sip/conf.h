@@ -9,6 +9,7 @@
 #include "media/dtmf.h"
 #include "media/recorder.h"
 #include "media/source.h"
+#include "account.h"
 
 enum answer_mode { ANSWER_MANUAL, ANSWER_AUTO, ANSWER_REJECT };
 
@@ -37,6 +38,7 @@ struct inst_conf {
 	bool dtmf_detect;            /* in-band detection on received audio */
 	uint16_t rtp_min, rtp_max;   /* 0: from [general] */
 	int64_t rtp_timeout_ms;      /* -1: from [general] */
+	struct account account;      /* registrar, credentials, proxy */
 };
 
 struct conf {

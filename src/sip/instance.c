@@ -6,6 +6,7 @@
 #include "call.h"
 #include "conf.h"
 #include "instance.h"
+#include "reg.h"
 #include "ua_gate.h"
 #include "ua_requests.h"
 
@@ -14,8 +15,11 @@ static void destructor(void *arg)
 	struct instance *inst = arg;
 
 	tmr_cancel(&inst->tmr_close);
+	tmr_cancel(&inst->tmr_reg);
 	list_unlink(&inst->le);
+	inst->reg = mem_deref(inst->reg);
 	list_flush(&inst->calls);
+	list_flush(&inst->pings);
 	mem_deref(inst->sock);
 	mem_deref(inst->lsnr_fork);
 	mem_deref(inst->lsnr_req);
@@ -244,6 +248,15 @@ int instance_alloc(struct instance **ip, struct ua_env *env,
 			   EVS("source", source), EV_END);
 	}
 
+	if (cfg->account.registrar[0] && cfg->account.register_at_start) {
+		char regerr[256];
+
+		/* a failure to send is reported; the instance still works */
+		if (reg_start(inst, regerr, sizeof(regerr)))
+			evbus_error(env->bus, inst->name, NULL, "register",
+				    "%s", regerr);
+	}
+
  out:
 	if (e)
 		mem_deref(inst);
@@ -305,6 +318,7 @@ void instance_close(struct instance *inst)
 
 	for (le = inst->calls.head; le; le = le->next)
 		(void)call_hangup(le->data, err, sizeof(err));
+	reg_stop(inst);   /* the de-REGISTER goes out with the BYEs */
 
 	/* Terminated calls free themselves on the next loop turn. */
 	tmr_start(&inst->tmr_close, 10, close_stack, inst);

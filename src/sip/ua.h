@@ -48,6 +48,11 @@ struct instance {
 	struct sip_lsnr *lsnr_req;  /* requests no session took */
 	struct sip_lsnr *lsnr_gate; /* requests RFC 3261 refuses */
 	struct list calls;          /* struct call, oldest first */
+	struct sipreg *reg;         /* while registering or registered */
+	struct list pings;          /* OPTIONS awaiting their answer */
+	struct tmr tmr_reg;
+	char reg_state[16];         /* the last reg.state, "": none */
+	unsigned reg_auth_tries;    /* credentials given since the last 2xx */
 	struct clip *source;        /* default outgoing audio at 8 kHz */
 	uint16_t rtp_min, rtp_max;
 	uint64_t rtp_timeout_ms;

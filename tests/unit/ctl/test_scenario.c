@@ -395,6 +395,24 @@ static void test_expect_parse(void **state)
 	assert_int_equal(col, 5);
 	assert_int_equal(expect_parse(&e, "terminated 486 5s 6s", err,
 				      sizeof(err), &col), EINVAL);
+
+	/* registration states; only reg_failed takes a code */
+	assert_int_equal(expect_parse(&e, "registered 5s", err, sizeof(err),
+				      &col), 0);
+	assert_int_equal(e.kind, EXPECT_REG);
+	assert_string_equal(e.reg, "registered");
+	assert_int_equal(e.timeout_ms, 5000);
+	assert_int_equal(expect_parse(&e, "reg_failed 401", err, sizeof(err),
+				      &col), 0);
+	assert_string_equal(e.reg, "failed");
+	assert_int_equal(e.code, 401);
+	assert_int_equal(expect_parse(&e, "unregistered", err, sizeof(err),
+				      &col), 0);
+	assert_string_equal(e.reg, "unregistered");
+	assert_int_equal(e.code, -1);
+	assert_int_equal(expect_parse(&e, "registered 200", err, sizeof(err),
+				      &col), EINVAL);
+	assert_int_equal(col, 11);
 }
 
 /* "terminated [CODE]" (cmd.c's help): a bare code is the code, not a

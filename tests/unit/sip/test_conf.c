@@ -590,6 +590,93 @@ static void test_port_range(void **state)
 	assert_int_equal(hi, 7);
 }
 
+
+/* An account: every key read, the password from where it is kept. */
+static void test_account(void **state)
+{
+	struct conf *c = NULL;
+	const struct inst_conf *ic;
+	char path[64], pwfile[64], err[512], aor[256];
+
+	(void)state;
+	tmp_write(pwfile, sizeof(pwfile), "s3cr3t-from-file\nsecond line\n");
+	{
+		char text[512];
+
+		snprintf(text, sizeof(text),
+			 "[a]\nuser = 6001\nregistrar = sip:pbx.example.com:5070\n"
+			 "outbound_proxy = sip:127.0.0.1:5060;lr\n"
+			 "auth_user = ext6001\npassword_file = %s\n"
+			 "realm = asterisk\nexpires = 5m\nregister = off\n"
+			 "[b]\nregistrar = sip:10.0.0.1\n"
+			 "aor = sip:bob@example.com\n", pwfile);
+		assert_int_equal(load(&c, text, path, sizeof(path), err,
+				      sizeof(err)), 0);
+	}
+	unlink(pwfile);
+	ic = conf_instance(c, "a");
+	assert_non_null(ic);
+	assert_string_equal(ic->account.registrar, "sip:pbx.example.com:5070");
+	assert_string_equal(ic->account.outbound, "sip:127.0.0.1:5060;lr");
+	assert_string_equal(ic->account.auth_user, "ext6001");
+	assert_true(ic->account.has_password);
+	assert_string_equal(ic->account.password, "s3cr3t-from-file");
+	assert_string_equal(ic->account.realm, "asterisk");
+	assert_int_equal(ic->account.expires, 300);
+	assert_false(ic->account.register_at_start);
+	account_aor(&ic->account, ic->user, aor, sizeof(aor));
+	assert_string_equal(aor, "sip:6001@pbx.example.com");
+
+	ic = conf_instance(c, "b");
+	assert_int_equal(ic->account.expires, ACCOUNT_DEFAULT_EXPIRES);
+	assert_true(ic->account.register_at_start);
+	assert_false(ic->account.has_password);
+	account_aor(&ic->account, ic->user, aor, sizeof(aor));
+	assert_string_equal(aor, "sip:bob@example.com");
+	mem_deref(c);
+
+	setenv("SIPFLOW_TEST_PW", "from-env", 1);
+	assert_int_equal(load(&c, "[a]\npassword_env = SIPFLOW_TEST_PW\n", path,
+			      sizeof(path), err, sizeof(err)), 0);
+	assert_string_equal(conf_instance(c, "a")->account.password,
+			    "from-env");
+	mem_deref(c);
+	unsetenv("SIPFLOW_TEST_PW");
+}
+
+/* Bad account values name the key and line, and never the password. */
+static void test_account_errors(void **state)
+{
+	struct conf *c = NULL;
+	char path[64], err[512], longpw[150];
+
+	(void)state;
+	load_bad("[a]\nregistrar = pbx.example.com\n", 2, "registrar",
+		 "not a sip: URI", NULL);
+	load_bad("[a]\noutbound_proxy = http://x\n", 2, "outbound_proxy",
+		 NULL);
+	load_bad("[a]\nexpires = 0\n", 2, "expires", "1 s to 24 h", NULL);
+	load_bad("[a]\nregister = maybe\n", 2, "register", NULL);
+	load_bad("[a]\npassword_env = SIPFLOW_NO_SUCH_VAR\n", 2,
+		 "password_env", "SIPFLOW_NO_SUCH_VAR", NULL);
+	load_bad("[a]\npassword_file = /nonexistent/pw\n", 2,
+		 "password_file", "/nonexistent/pw", NULL);
+
+	memset(longpw, 'x', sizeof(longpw) - 1);
+	longpw[sizeof(longpw) - 1] = '\0';
+	memcpy(longpw, "Zq7", 3);
+	{
+		char text[300];
+
+		snprintf(text, sizeof(text), "[a]\npassword = %s\n", longpw);
+		assert_int_equal(load(&c, text, path, sizeof(path), err,
+				      sizeof(err)), EINVAL);
+		if (!strstr(err, "longer than 127"))
+			fail_msg("got \"%s\"", err);
+		assert_null(strstr(err, "Zq7"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -611,6 +698,8 @@ int main(void)
 		cmocka_unit_test(test_assign_keeps_explicit),
 		cmocka_unit_test(test_answer_policy),
 		cmocka_unit_test(test_port_range),
+		cmocka_unit_test(test_account),
+		cmocka_unit_test(test_account_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

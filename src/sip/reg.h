@@ -1,0 +1,19 @@
+/* An instance's registration at its registrar (RFC 3261 10), as
+ * `reg.state` events: registering, registered, failed, unregistered. */
+#ifndef SIPFLOW_REG_H
+#define SIPFLOW_REG_H
+
+#include <stddef.h>
+
+struct instance;
+
+/* Answer a digest challenge with the instance's credentials (libre's
+ * sip_auth_h); EAUTH when it has none or the realm is not its own. */
+int ua_auth(char **user, char **pass, const char *realm, void *arg);
+
+/* REGISTER now, and keep the registration fresh until reg_stop(). */
+int reg_start(struct instance *inst, char *err, size_t errsz);
+/* De-REGISTER (if registered) and stop. */
+void reg_stop(struct instance *inst);
+
+#endif
