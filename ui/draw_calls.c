@@ -54,7 +54,7 @@ static void inst_cols(int w[I_N], int width)
 
 	w[I_NAME] = wide ? 16 : 10;
 	w[I_ADDR] = wide ? 28 : 22;
-	w[I_REG] = wide ? 14 : 10;
+	w[I_REG] = wide ? 14 : 12;   /* "unregistered" */
 	w[I_CALLS] = 5;
 	w[I_AOR] = width >= 170 ? 32 : 0;
 	w[I_SOURCE] = width;   /* the rest; put() clips at the margin */

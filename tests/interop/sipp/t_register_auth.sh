@@ -34,7 +34,7 @@ alice: wait 1s
 carol: expect reg_failed 40s
 FLOW
 
-sipp_start registrar uas_register_auth.xml -key contact_port "$SIP_BASE"
+sipp_start registrar uas_register_auth.xml -key contact_user alice -key contact_port "$SIP_BASE"
 SIPFLOW_TIMEOUT=60 sipflow_start sipflow -c "$CONF" -s "$FLOW"
 sipflow_wait
 [ "$RC" -eq 0 ] || { sipp_dump; fail "sipflow exit status $(rc_words "$RC")"; }
@@ -74,7 +74,7 @@ cat >"$FLOW" <<FLOW
 alice: expect registered 10s
 FLOW
 sed -i '/^\[carol\]/,$d' "$CONF"
-sipp_start registrar_quit uas_register_auth.xml -key contact_port "$SIP_BASE"
+sipp_start registrar_quit uas_register_auth.xml -key contact_user alice -key contact_port "$SIP_BASE"
 sipflow_start sipflow_quit -c "$CONF" -s "$FLOW"
 sipflow_wait
 [ "$RC" -eq 0 ] || { sipp_dump; fail "quit: sipflow exit status $(rc_words "$RC")"; }
@@ -98,7 +98,7 @@ cat >"$FLOW" <<FLOW
 dave: expect reg_failed 401 10s
 dave: wait 3s
 FLOW
-sipp_start registrar_bad uas_register_auth.xml -key contact_port "$SIP_BASE"
+sipp_start registrar_bad uas_register_auth.xml -key contact_user alice -key contact_port "$SIP_BASE"
 sipflow_start sipflow2 -c "$CONF" -s "$FLOW"
 sipflow_wait
 [ "$RC" -eq 0 ] || { sipp_dump; fail "sipflow exit status $(rc_words "$RC")"; }
