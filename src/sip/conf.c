@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +91,7 @@ struct inst_conf *conf_instance(const struct conf *c, const char *name)
 }
 
 /* indexed by enum sip_transp */
-static const char *const transport_names[] = {"udp", "tcp"};
+static const char *const transport_names[] = {"udp", "tcp", "tls"};
 static const struct name_table transports = NAME_TABLE(transport_names,
 						       true);
 
@@ -291,6 +292,21 @@ static int instance_key(struct parse_ctx *ctx, struct inst_conf *ic,
 		if (name_parse(&transports, val, &v))
 			goto bad;
 		ic->transport = (enum sip_transp)v;
+	}
+	else if (!strcmp(key, "tls_cert")) {
+		FILE *f = fopen(val, "r");
+
+		if (!f || strlen(val) >= sizeof(ic->tls_cert)) {
+			re_snprintf(ctx->err, ctx->errsz, "tls_cert: cannot "
+				    "read %s: %s in [%s]", val,
+				    f ? "name too long" : strerror(errno),
+				    ic->name);
+			if (f)
+				fclose(f);
+			return EINVAL;
+		}
+		fclose(f);
+		str_copy(ic->tls_cert, sizeof(ic->tls_cert), val);
 	}
 	else if (!strcmp(key, "codecs")) {
 		if (codec_list_parse(&ic->codecs, val, bad, sizeof(bad))) {

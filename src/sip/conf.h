@@ -28,6 +28,7 @@ struct inst_conf {
 	char addr[64];
 	uint16_t port;        /* 0: port base + index */
 	enum sip_transp transport;
+	char tls_cert[256];   /* PEM: certificate and key; "": self-signed */
 	struct codec_list codecs;
 	struct answer_policy answer;
 	struct source_spec source;

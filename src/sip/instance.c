@@ -37,6 +37,7 @@ static void destructor(void *arg)
 	if (inst->exit_seen)
 		mem_deref(inst->sip_closing);
 	mem_deref(inst->source);
+	mem_deref(inst->tls);
 	mem_deref(inst->cfg);
 }
 
@@ -131,6 +132,32 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 	mem_deref(mb);
 }
 
+/* The TLS context: the configured certificate, or a self-signed one.
+ * 2048 bits: libre's 1024-bit default fails under OpenSSL 3's default
+ * security level (libre-notes 5). */
+static int tls_context(struct instance *inst, char *err, size_t errsz)
+{
+	const char *cert = inst->cfg->tls_cert[0] ? inst->cfg->tls_cert : NULL;
+	char cn[128];
+	int e;
+
+	e = tls_alloc(&inst->tls, TLS_METHOD_SSLV23, cert, NULL);
+	if (e) {
+		re_snprintf(err, errsz, "[%s]: tls_cert %s: %m (a PEM file "
+			    "with the certificate and its key)",
+			    inst->cfg->name, cert ? cert : "", e);
+		return e;
+	}
+	if (cert)
+		return 0;
+	re_snprintf(cn, sizeof(cn), "%s.sipflow.invalid", inst->cfg->name);
+	e = tls_set_selfsigned_rsa(inst->tls, cn, 2048);
+	if (e)
+		re_snprintf(err, errsz, "[%s]: cannot make a self-signed "
+			    "certificate: %m", inst->cfg->name, e);
+	return e;
+}
+
 static void closed_handler(void *arg)
 {
 	struct instance *inst = arg;
@@ -187,7 +214,8 @@ int instance_alloc(struct instance **ip, struct ua_env *env,
 
 	re_snprintf(inst->aor, sizeof(inst->aor), "sip:%s@%J%s", cfg->user,
 		    &inst->laddr, cfg->transport == SIP_TRANSP_TCP ?
-		    ";transport=tcp" : "");
+		    ";transport=tcp" : cfg->transport == SIP_TRANSP_TLS ?
+		    ";transport=tls" : "");
 
 	e = clip_from_spec(&inst->source, &cfg->source, 8000, why,
 			   sizeof(why));
@@ -203,7 +231,13 @@ int instance_alloc(struct instance **ip, struct ua_env *env,
 		goto out;
 	}
 
-	e = sip_transp_add(inst->sip, cfg->transport, &inst->laddr);
+	if (cfg->transport == SIP_TRANSP_TLS) {
+		e = tls_context(inst, err, errsz);
+		if (e)
+			goto out;
+	}
+	e = sip_transp_add(inst->sip, cfg->transport, &inst->laddr,
+			   inst->tls);
 	if (e) {
 		re_snprintf(err, errsz, "[%s]: cannot listen on %J/%s: %m%s",
 			    cfg->name, &inst->laddr,

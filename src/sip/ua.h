@@ -43,6 +43,7 @@ struct instance {
 	struct sa laddr;            /* SIP address and port */
 	char aor[160];              /* sip:user@ip:port */
 	struct sip *sip;
+	struct tls *tls;            /* transport = tls only */
 	struct sipsess_sock *sock;
 	struct sip_lsnr *lsnr_fork;
 	struct sip_lsnr *lsnr_req;  /* requests no session took */

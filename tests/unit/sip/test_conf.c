@@ -662,6 +662,13 @@ static void test_account_errors(void **state)
 	load_bad("[a]\npassword_file = /nonexistent/pw\n", 2,
 		 "password_file", "/nonexistent/pw", NULL);
 
+	load_bad("[a]\ntransport = tls\ntls_cert = /nonexistent/c.pem\n", 3,
+		 "tls_cert", "/nonexistent/c.pem", NULL);
+	assert_int_equal(load(&c, "[a]\ntransport = TLS\n", path,
+			      sizeof(path), err, sizeof(err)), 0);
+	assert_int_equal(conf_instance(c, "a")->transport, SIP_TRANSP_TLS);
+	c = mem_deref(c);
+
 	memset(longpw, 'x', sizeof(longpw) - 1);
 	longpw[sizeof(longpw) - 1] = '\0';
 	memcpy(longpw, "Zq7", 3);
