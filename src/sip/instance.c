@@ -87,7 +87,10 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 	char *line = NULL, cseq[64], callid[256];
 	const char *eol;
 
-	if (!evbus_has_subscribers(inst->env->bus) || !len)
+	/* decoded for the events, and for what libre's sipreg does not
+	 * look at (reg_seen_response) */
+	if (!len || (!evbus_has_subscribers(inst->env->bus) &&
+		     (tx || !inst->reg)))
 		return;
 
 	mb = mbuf_alloc(len);
@@ -107,6 +110,9 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 		mem_deref(mb);
 		return;
 	}
+
+	if (!tx && !msg->req && inst->reg)
+		reg_seen_response(inst, msg);
 
 	re_snprintf(cseq, sizeof(cseq), "%u %r", msg->cseq.num,
 		    &msg->cseq.met);

@@ -71,38 +71,47 @@ static void give_up(void *arg)
 static void resp_handler(int err, const struct sip_msg *msg, void *arg)
 {
 	struct instance *inst = arg;
-	char reason[128];
+	const char *registrar = inst->cfg->account.registrar;
+	bool challenge;
+	char reason[160];
 
-	if (err || !msg) {
+	if (!msg) {
 		re_snprintf(reason, sizeof(reason), "no answer from %s (%m); "
-			    "trying again later", inst->cfg->account.registrar,
-			    err);
+			    "trying again later", registrar, err);
 		evbus_error(inst->env->bus, inst->name, NULL, "register",
 			    "%s", reason);
 		emit(inst, "failed", 0, 0, reason);
 		return;
 	}
-	if (msg->scode < 300) {
+	if (msg->scode < 300 && !err) {
 		inst->reg_auth_tries = 0;   /* the next refresh may be asked */
 		emit(inst, "registered", sipreg_proxy_expires(inst->reg), 0,
 		     NULL);
 		return;
 	}
 
-	re_snprintf(reason, sizeof(reason), "%u %r%s", msg->scode,
-		    &msg->reason,
-		    msg->scode == 401 || msg->scode == 407 ?
-		    (inst->cfg->account.has_password ?
-		     ": the credentials were refused" :
-		     ": no password configured") : "");
+	/* libre answers a challenge itself: one that reaches us could not be
+	 * answered (a malformed one: ERR), or was answered and refused */
+	challenge = msg->scode == 401 || msg->scode == 407;
+	if (challenge && err)
+		re_snprintf(reason, sizeof(reason), "%u %r: cannot answer the "
+			    "challenge (%m: no usable %s)", msg->scode,
+			    &msg->reason, err, msg->scode == 401 ?
+			    "WWW-Authenticate" : "Proxy-Authenticate");
+	else if (challenge)
+		re_snprintf(reason, sizeof(reason), "%u %r: %s", msg->scode,
+			    &msg->reason, inst->cfg->account.has_password ?
+			    "the credentials were refused" :
+			    "no password configured");
+	else
+		re_snprintf(reason, sizeof(reason), "%u %r", msg->scode,
+			    &msg->reason);
 	evbus_error(inst->env->bus, inst->name, NULL, "register",
-		    "REGISTER to %s failed: %s", inst->cfg->account.registrar,
-		    reason);
+		    "REGISTER to %s failed: %s", registrar, reason);
 	emit(inst, "failed", 0, msg->scode, reason);
 
 	/* A refusal of who we are does not change by asking again. */
-	if (msg->scode == 401 || msg->scode == 407 || msg->scode == 403 ||
-	    msg->scode == 404)
+	if (challenge || msg->scode == 403 || msg->scode == 404)
 		tmr_start(&inst->tmr_reg, 0, give_up, inst);
 }
 
@@ -136,6 +145,30 @@ int reg_start(struct instance *inst, char *err, size_t errsz)
 			    a->registrar, e);
 	}
 	return 0;
+}
+
+void reg_seen_response(struct instance *inst, const struct sip_msg *msg)
+{
+	enum sip_hdrid want = msg->scode == 401 ? SIP_HDR_WWW_AUTHENTICATE :
+		SIP_HDR_PROXY_AUTHENTICATE;
+	char reason[160];
+
+	if ((msg->scode != 401 && msg->scode != 407) ||
+	    pl_strcmp(&msg->cseq.met, "REGISTER") || sip_msg_hdr(msg, want))
+		return;
+
+	re_snprintf(reason, sizeof(reason), "%u %r: cannot answer the "
+		    "challenge (no %s header)", msg->scode, &msg->reason,
+		    msg->scode == 401 ? "WWW-Authenticate" :
+		    "Proxy-Authenticate");
+	evbus_error(inst->env->bus, inst->name, NULL, "register",
+		    "REGISTER to %s failed: %s", inst->cfg->account.registrar,
+		    reason);
+	emit(inst, "failed", 0, msg->scode, reason);
+	/* Now, before libre reads the response and asks again: a sipreg
+	 * freed with its request pending stays until the answer comes,
+	 * then goes without another REGISTER. */
+	inst->reg = mem_deref(inst->reg);
 }
 
 void reg_stop(struct instance *inst)

@@ -13,6 +13,11 @@ int ua_auth(char **user, char **pass, const char *realm, void *arg);
 
 /* REGISTER now, and keep the registration fresh until reg_stop(). */
 int reg_start(struct instance *inst, char *err, size_t errsz);
+/* A response the instance received, before libre acts on it: a 401 or
+ * 407 to our REGISTER with no challenge in it would have libre ask again
+ * without credentials until its loop guard stops it (16 times). */
+void reg_seen_response(struct instance *inst, const struct sip_msg *msg);
+
 /* De-REGISTER (if registered) and stop. */
 void reg_stop(struct instance *inst);
 
