@@ -35,6 +35,8 @@ static int exec_call(struct cmd_ctx *ctx, const char *args)
 			    args);
 		return ENOENT;
 	}
+	if (instance_transport_for(ctx->inst, uri, ctx->err, ctx->errsz))
+		return EINVAL;
 	return call_connect(NULL, ctx->inst, uri, ctx->err, ctx->errsz);
 }
 
@@ -315,6 +317,8 @@ static int exec_options(struct cmd_ctx *ctx, const char *args)
 		return errf(ctx->err, ctx->errsz, ENOENT, "unknown target "
 			    "'%s' (an instance, a local number or a sip: URI)",
 			    args);
+	if (instance_transport_for(ctx->inst, uri, ctx->err, ctx->errsz))
+		return EINVAL;
 	return ua_options(ctx->inst, uri, ctx->err, ctx->errsz);
 }
 

@@ -329,6 +329,52 @@ struct call *instance_call(const struct instance *inst, const char *id)
 	return NULL;
 }
 
+/* The transport a request to URI goes over: its ;transport=, else TLS
+ * for sips:, else UDP (RFC 3263 without DNS: these are IP addresses). */
+static enum sip_transp uri_transport(const char *uri)
+{
+	struct pl pl, tp;
+	struct uri u;
+
+	pl_set_str(&pl, uri);
+	if (uri_decode(&u, &pl))
+		return SIP_TRANSP_UDP;
+	if (!msg_param_decode(&u.params, "transport", &tp)) {
+		if (!pl_strcasecmp(&tp, "tcp"))
+			return SIP_TRANSP_TCP;
+		if (!pl_strcasecmp(&tp, "tls"))
+			return SIP_TRANSP_TLS;
+	}
+	return pl_strcasecmp(&u.scheme, "sips") ? SIP_TRANSP_UDP :
+		SIP_TRANSP_TLS;
+}
+
+int instance_transport_for(struct instance *inst, const char *uri,
+			   char *err, size_t errsz)
+{
+	enum sip_transp tp = uri_transport(uri);
+	struct sa laddr = inst->laddr;
+	int e;
+
+	if (!inst->sip || tp == inst->cfg->transport ||
+	    (inst->extra_transports & (1u << tp)))
+		return 0;
+	if (tp == SIP_TRANSP_TLS && !inst->tls) {
+		e = tls_context(inst, err, errsz);
+		if (e)
+			return e;
+	}
+	/* an ephemeral port: the instance's own is its main transport's;
+	 * the Contact of calls over this one names where it listens */
+	sa_set_port(&laddr, 0);
+	e = sip_transp_add(inst->sip, tp, &laddr, inst->tls);
+	if (e)
+		return errf(err, errsz, e, "%s cannot open a %s transport: %m",
+			    inst->name, sip_transp_name(tp), e);
+	inst->extra_transports |= 1u << tp;
+	return 0;
+}
+
 static void close_stack(void *arg)
 {
 	struct instance *inst = arg;

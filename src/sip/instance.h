@@ -20,5 +20,10 @@ struct call *instance_call(const struct instance *inst, const char *id);
 /* Hang up all calls, let their BYE/CANCEL transactions finish, then
  * report to the closed handler. */
 void instance_close(struct instance *inst);
+/* Make sure the instance can send to URI: a transport it does not listen
+ * on (;transport=tcp or tls, or UDP for a TCP or TLS instance) is added
+ * on a port of the system's choosing.  0, or an error in ERR. */
+int instance_transport_for(struct instance *inst, const char *uri,
+			   char *err, size_t errsz);
 
 #endif

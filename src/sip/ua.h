@@ -43,7 +43,8 @@ struct instance {
 	struct sa laddr;            /* SIP address and port */
 	char aor[160];              /* sip:user@ip:port */
 	struct sip *sip;
-	struct tls *tls;            /* transport = tls only */
+	struct tls *tls;            /* for TLS, main or added */
+	unsigned extra_transports;  /* 1 << enum sip_transp, added to call */
 	struct sipsess_sock *sock;
 	struct sip_lsnr *lsnr_fork;
 	struct sip_lsnr *lsnr_req;  /* requests no session took */

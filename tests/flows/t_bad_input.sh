@@ -37,10 +37,11 @@ expect_count "$EV" '.ev=="call.state" and .state=="established"' 2 \
 	"each side established exactly once"
 rx=$(last_field "$EV" '.ev=="rtp.stats" and .ua=="bob"' rx_pkts)
 [ "$rx" -ge 140 ] || fail "bob received $rx packets: the call was disturbed"
-# A call that cannot even be sent (no TLS transport for sips:) fails its
-# step, and the call its sdp.local named also ends with a reason, so no
-# subscriber (the console's model) keeps a call that never was.
-printf 'alice: call sips:bob@127.0.0.1:%s\n' "$SIP_BASE" >"$SCRATCH/sips.flow"
+# A call that cannot even be sent (an IPv6 peer, and no IPv6 transport)
+# fails its step, and the call its sdp.local named also ends with a
+# reason, so no subscriber (the console's model) keeps a call that never
+# was.
+printf 'alice: call sip:bob@[::1]:%s\n' "$SIP_BASE" >"$SCRATCH/sips.flow"
 set +e
 "$SIPFLOW" -H -c "$SCRATCH/conf" -s "$SCRATCH/sips.flow" \
 	>"$SCRATCH/sips.jsonl" 2>"$SCRATCH/sips.err"
