@@ -25,19 +25,27 @@ static struct call *current_call(struct cmd_ctx *ctx)
 	return call;
 }
 
+/* TARGET (of a WHAT) as a URI the instance can send to: resolved, and
+ * the transport it needs added.  0, or an error in ctx->err. */
+static int reach(struct cmd_ctx *ctx, const char *what, const char *target,
+		 char *uri, size_t size)
+{
+	if (app_resolve_target(ctx->app, target, uri, size))
+		return errf(ctx->err, ctx->errsz, ENOENT, "unknown %s '%s' "
+			    "(an instance, a local number or a sip: URI)",
+			    what, target);
+	if (instance_transport_for(ctx->inst, uri, ctx->err, ctx->errsz))
+		return EINVAL;
+	return 0;
+}
+
 static int exec_call(struct cmd_ctx *ctx, const char *args)
 {
 	char uri[256];
+	int e = reach(ctx, "call target", args, uri, sizeof(uri));
 
-	if (app_resolve_target(ctx->app, args, uri, sizeof(uri))) {
-		re_snprintf(ctx->err, ctx->errsz, "unknown call target '%s' "
-			    "(an instance, a local number or a sip: URI)",
-			    args);
-		return ENOENT;
-	}
-	if (instance_transport_for(ctx->inst, uri, ctx->err, ctx->errsz))
-		return EINVAL;
-	return call_connect(NULL, ctx->inst, uri, ctx->err, ctx->errsz);
+	return e ? e : call_connect(NULL, ctx->inst, uri, ctx->err,
+				    ctx->errsz);
 }
 
 #define CALL_ACTION(name, fn)                                            \
@@ -312,14 +320,9 @@ static int exec_unregister(struct cmd_ctx *ctx, const char *args)
 static int exec_options(struct cmd_ctx *ctx, const char *args)
 {
 	char uri[256];
+	int e = reach(ctx, "target", args, uri, sizeof(uri));
 
-	if (app_resolve_target(ctx->app, args, uri, sizeof(uri)))
-		return errf(ctx->err, ctx->errsz, ENOENT, "unknown target "
-			    "'%s' (an instance, a local number or a sip: URI)",
-			    args);
-	if (instance_transport_for(ctx->inst, uri, ctx->err, ctx->errsz))
-		return EINVAL;
-	return ua_options(ctx->inst, uri, ctx->err, ctx->errsz);
+	return e ? e : ua_options(ctx->inst, uri, ctx->err, ctx->errsz);
 }
 
 static const struct cmd table[] = {

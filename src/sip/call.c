@@ -351,10 +351,7 @@ int call_connect(struct call **cp, struct instance *inst, const char *uri,
 
 	/* with an account, calls come from its AOR and go through its
 	 * outbound proxy; libre answers a 401/407 with ua_auth() */
-	if (acct->registrar[0] || acct->aor[0])
-		account_aor(acct, inst->cfg->user, from, sizeof(from));
-	else
-		str_copy(from, sizeof(from), inst->aor);
+	ua_from_uri(inst, from, sizeof(from));
 	e = sipsess_connect(&call->sess, inst->sock, uri,
 			    inst->cfg->display[0] ? inst->cfg->display : NULL,
 			    from, inst->cfg->user,

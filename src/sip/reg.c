@@ -25,6 +25,16 @@ int ua_auth(char **user, char **pass, const char *realm, void *arg)
 	return err;
 }
 
+void ua_from_uri(const struct instance *inst, char *buf, size_t size)
+{
+	const struct account *a = &inst->cfg->account;
+
+	if (a->registrar[0] || a->aor[0])
+		account_aor(a, inst->cfg->user, buf, size);
+	else
+		str_copy(buf, size, inst->aor);
+}
+
 /* libre's sipreg forgets its credentials on every challenge and would
  * answer a registrar that keeps challenging (a wrong password) sixteen
  * times; one answer per challenge round is what a person would do. */
@@ -57,7 +67,6 @@ static void emit(struct instance *inst, const char *state, uint32_t expires,
 		evbus_emit(inst->env->bus, "reg.state", inst->name, NULL,
 			   EVS("state", state), EVS("registrar", registrar),
 			   EVS("aor", aor), EVS_OPT("reason", reason), EV_END);
-	str_copy(inst->reg_state, sizeof(inst->reg_state), state);
 }
 
 /* Stopped from a timer: libre is still inside sipreg when resph runs. */

@@ -11,6 +11,10 @@ struct instance;
  * sip_auth_h); EAUTH when it has none or the realm is not its own. */
 int ua_auth(char **user, char **pass, const char *realm, void *arg);
 
+/* The From of the instance's calls and OPTIONS: its account's AOR, or
+ * without an account its own address. */
+void ua_from_uri(const struct instance *inst, char *buf, size_t size);
+
 /* REGISTER now, and keep the registration fresh until reg_stop(). */
 int reg_start(struct instance *inst, char *err, size_t errsz);
 /* A response the instance received, before libre acts on it: a 401 or

@@ -53,7 +53,6 @@ struct instance {
 	struct sipreg *reg;         /* while registering or registered */
 	struct list pings;          /* OPTIONS awaiting their answer */
 	struct tmr tmr_reg;
-	char reg_state[16];         /* the last reg.state, "": none */
 	unsigned reg_auth_tries;    /* credentials given since the last 2xx */
 	struct clip *source;        /* default outgoing audio at 8 kHz */
 	uint16_t rtp_min, rtp_max;

@@ -59,54 +59,34 @@ static bool is_token_char(char c)
 		(c >= '0' && c <= '9') || (c && strchr("-.!%*_+`'~", c));
 }
 
-static const char *const single[][2] = {
-	{"Call-ID", "i"}, {"CSeq", NULL}, {"From", "f"}, {"To", "t"},
-	{"Max-Forwards", NULL}, {"Content-Length", "l"},
-	{"Content-Type", "c"},
+/* libre gives compact forms ("i", "l") the id of the full name */
+struct named_hdr {
+	enum sip_hdrid id;
+	const char *name;
 };
 
-static bool header_is(const struct sip_hdr *hdr, const char *name,
-		      const char *compact)
-{
-	return !pl_strcasecmp(&hdr->name, name) ||
-		(compact && !pl_strcasecmp(&hdr->name, compact));
-}
-
-static size_t count_named(const struct sip_msg *msg, const char *name,
-			  const char *compact)
-{
-	size_t n = 0;
-
-	for (struct le *le = list_head(&msg->hdrl); le; le = le->next) {
-		if (header_is(le->data, name, compact))
-			n++;
-	}
-	return n;
-}
-
-static const struct sip_hdr *find_named(const struct sip_msg *msg,
-					const char *name, const char *compact)
-{
-	for (struct le *le = list_head(&msg->hdrl); le; le = le->next) {
-		if (header_is(le->data, name, compact))
-			return le->data;
-	}
-	return NULL;
-}
+static const struct named_hdr single[] = {
+	{SIP_HDR_CALL_ID, "Call-ID"}, {SIP_HDR_CSEQ, "CSeq"},
+	{SIP_HDR_FROM, "From"}, {SIP_HDR_TO, "To"},
+	{SIP_HDR_MAX_FORWARDS, "Max-Forwards"},
+	{SIP_HDR_CONTENT_LENGTH, "Content-Length"},
+	{SIP_HDR_CONTENT_TYPE, "Content-Type"},
+};
 
 static bool check_present(const struct sip_msg *msg, struct ua_verdict *v)
 {
-	static const char *const need[][2] = {
-		{"Via", "v"}, {"From", "f"}, {"To", "t"}, {"Call-ID", "i"},
-		{"CSeq", NULL},
+	static const struct named_hdr need[] = {
+		{SIP_HDR_VIA, "Via"}, {SIP_HDR_FROM, "From"},
+		{SIP_HDR_TO, "To"}, {SIP_HDR_CALL_ID, "Call-ID"},
+		{SIP_HDR_CSEQ, "CSeq"},
 	};
 	char missing[96] = "";
 
 	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
-		if (!count_named(msg, need[i][0], need[i][1])) {
+		if (!sip_msg_hdr(msg, need[i].id)) {
 			strncat(missing, missing[0] ? ", " : "",
 				sizeof(missing) - strlen(missing) - 1);
-			strncat(missing, need[i][0],
+			strncat(missing, need[i].name,
 				sizeof(missing) - strlen(missing) - 1);
 		}
 	}
@@ -119,11 +99,11 @@ static bool check_present(const struct sip_msg *msg, struct ua_verdict *v)
 static bool check_single(const struct sip_msg *msg, struct ua_verdict *v)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(single); i++) {
-		size_t n = count_named(msg, single[i][0], single[i][1]);
+		uint32_t n = sip_msg_hdr_count(msg, single[i].id);
 
 		if (n > 1) {
-			verdict(v, 400, "Bad Request", "%zu %s headers",
-				n, single[i][0]);
+			verdict(v, 400, "Bad Request", "%u %s headers",
+				n, single[i].name);
 			return false;
 		}
 	}
@@ -132,7 +112,7 @@ static bool check_single(const struct sip_msg *msg, struct ua_verdict *v)
 
 static bool check_cseq(const struct sip_msg *msg, struct ua_verdict *v)
 {
-	const struct sip_hdr *h = find_named(msg, "CSeq", NULL);
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_CSEQ);
 	struct pl num, met;
 	uint64_t n;
 
@@ -154,8 +134,8 @@ static bool check_cseq(const struct sip_msg *msg, struct ua_verdict *v)
 
 static bool check_numbers(const struct sip_msg *msg, struct ua_verdict *v)
 {
-	const struct sip_hdr *mf = find_named(msg, "Max-Forwards", NULL);
-	const struct sip_hdr *cl = find_named(msg, "Content-Length", "l");
+	const struct sip_hdr *mf = sip_msg_hdr(msg, SIP_HDR_MAX_FORWARDS);
+	const struct sip_hdr *cl = sip_msg_hdr(msg, SIP_HDR_CONTENT_LENGTH);
 	uint64_t n;
 
 	if (mf && (!small_number(&mf->val, &n) || n > 255)) {
@@ -271,18 +251,17 @@ static bool display_name_ok(const struct pl *val, const char **why)
 
 static bool check_addresses(const struct sip_msg *msg, struct ua_verdict *v)
 {
-	static const char *const addr[][2] = {
-		{"From", "f"}, {"To", "t"},
+	static const struct named_hdr addr[] = {
+		{SIP_HDR_FROM, "From"}, {SIP_HDR_TO, "To"},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(addr); i++) {
-		const struct sip_hdr *h = find_named(msg, addr[i][0],
-						     addr[i][1]);
+		const struct sip_hdr *h = sip_msg_hdr(msg, addr[i].id);
 		const char *why = NULL;
 
 		if (h && !display_name_ok(&h->val, &why)) {
 			verdict(v, 400, "Bad Request", "%s '%r': %s",
-				addr[i][0], &h->val, why);
+				addr[i].name, &h->val, why);
 			return false;
 		}
 	}
@@ -294,7 +273,7 @@ static bool check_addresses(const struct sip_msg *msg, struct ua_verdict *v)
 static bool check_date(const struct sip_msg *msg, struct ua_verdict *v)
 {
 	static const char shape[] = "aaa, dd aaa dddd dd:dd:dd GMT";
-	const struct sip_hdr *h = find_named(msg, "Date", NULL);
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_DATE);
 	bool ok;
 
 	if (!h)

@@ -42,15 +42,13 @@ static void resp_handler(int err, const struct sip_msg *msg, void *arg)
 	    !sip_auth_authenticate(p->auth, msg) && !send_options(p))
 		return;   /* asked again, with credentials */
 
-	if (err == ECONNABORTED) {
-		str_copy(reason, sizeof(reason),
-			 "no answer before the instance closed");
-		evbus_emit(p->inst->env->bus, "options.result", p->inst->name,
-			   NULL, EVS("target", p->target), EVI("code", 0),
-			   EVS("reason", reason), EV_END);
-	}
-	else if (err || !msg) {
-		re_snprintf(reason, sizeof(reason), "no answer (%m)", err);
+	if (err || !msg) {
+		if (err == ECONNABORTED)
+			str_copy(reason, sizeof(reason),
+				 "no answer before the instance closed");
+		else
+			re_snprintf(reason, sizeof(reason), "no answer (%m)",
+				    err);
 		evbus_emit(p->inst->env->bus, "options.result", p->inst->name,
 			   NULL, EVS("target", p->target), EVI("code", 0),
 			   EVS("reason", reason), EV_END);
@@ -93,10 +91,7 @@ int ua_options(struct instance *inst, const char *uri, char *err,
 		return errf(err, errsz, ENOMEM, "out of memory");
 	p->inst = inst;
 	str_copy(p->target, sizeof(p->target), uri);
-	if (a->registrar[0] || a->aor[0])
-		account_aor(a, inst->cfg->user, from, sizeof(from));
-	else
-		str_copy(from, sizeof(from), inst->aor);
+	ua_from_uri(inst, from, sizeof(from));
 
 	e = sip_dialog_alloc(&p->dlg, uri, uri, NULL, from,
 			     a->outbound[0] ? routev : NULL,
