@@ -6,22 +6,11 @@
 . "$srcdir/tests/lib.sh"
 ports_for 46
 
-cat >"$SCRATCH/conf" <<CONF
-[general]
-rtp_ports = $RTP_LO-$RTP_HI
-
-[alice]
-user = 1001
-port = $SIP_BASE
-answer = auto
-source = tone:440
-
-[bob]
-user = 1002
-port = $((SIP_BASE + 1))
-transport = tcp
-answer = auto
-source = tone:660
+ALICE_EXTRA="answer = auto"
+BOB_EXTRA="transport = tcp
+answer = auto"
+write_conf "$SCRATCH/conf"
+cat >>"$SCRATCH/conf" <<CONF
 
 [carol]
 user = 1003

@@ -1,71 +1,9 @@
 #!/bin/sh
-# SIP over TCP with baresip 1.0.0, both ways: sipflow alice (transport =
-# tcp) calls baresip bob at ;transport=tcp, then baresip calls sipflow
-# carol (tcp) at ;transport=tcp.  Each call carries audio both ways; the
-# INVITE's Via says TCP and its Contact carries ;transport=tcp, so the
-# peer's in-dialog requests come back over TCP too.
+# SIP over TCP with baresip 1.0.0, both ways (tests/interop/baresip/
+# both_ways.sh): sipflow calls baresip at ;transport=tcp and baresip
+# calls sipflow; Via, Contact and BYE over TCP, audio both ways.
 [ -n "${BASH_VERSION:-}" ] || { command -v bash >/dev/null 2>&1 || exit 77; exec bash "$0" "$@"; }
 . "${srcdir:-.}/tests/lib.sh"
 ports_for 43
-. "$TESTS_DIR/interop/baresip/baresip.sh"
-baresip_require
-sf_require
-export BARESIP_SIP_TRACE=1
-
-UAS=$SCRATCH/bob BLOG=$SCRATCH/baresip-bob.log
-# shellcheck disable=SC2317  # run by the EXIT trap
-on_exit() { st=$?; [ "$st" = 1 ] && baresip_dump "$BLOG" >&2; cleanup; }
-trap on_exit EXIT
-
-# 1. sipflow -> baresip over TCP
-baresip_setup "$UAS" "$PEER_PORT" "$PEER_RTP" sine:880 bob auto
-baresip_start_uas "$UAS" "$BLOG"
-sf_conf alice 1001 manual
-echo "transport = tcp" >>"$CONF"
-cat >"$FLOW" <<FLOW
-alice: call sip:bob@127.0.0.1:$PEER_PORT;transport=tcp
-alice: expect established 5s
-alice: wait 3s
-alice: hangup
-alice: expect terminated 5s
-FLOW
-run_sipflow sipflow -c "$CONF" -s "$FLOW"
-[ "$RC" -eq 0 ] || fail "sipflow -> baresip: exit status $(rc_words "$RC")"
-baresip_wait_log "$BLOG" ': Call with .* terminated' 5 || fail "baresip: call did not end"
-baresip_quit "$UAS" || fail "baresip exit status $?"
-expect_count "$EVENTS" '.ev=="sip.tx" and (.first_line|startswith("INVITE ")) and
-	(.remote|endswith("/TCP"))' 1 "the INVITE went over TCP"
-tr -d '\r' <"$BLOG" | grep -q '^Via: SIP/2.0/TCP 127.0.0.1:' ||
-	fail "baresip saw no TCP Via"
-tr -d '\r' <"$BLOG" | grep -q '^Contact: <sip:1001@127.0.0.1:'"$SIP_BASE"';transport=tcp>' ||
-	fail "baresip saw no Contact with ;transport=tcp"
-expect_media "$EVENTS" alice PCMU/8000 0 100 baresip
-btx=$(baresip_tx_packets "$BLOG") brx=$(baresip_rx_packets "$BLOG")
-[ "${brx:-0}" -ge 100 ] && [ "${btx:-0}" -ge 100 ] ||
-	fail "baresip sent ${btx:-no} and received ${brx:-no} RTP packets"
-
-# 2. baresip -> sipflow over TCP
-UAC=$SCRATCH/alice BLOG=$SCRATCH/baresip-alice.log
-sf_conf carol 1003 auto
-echo "transport = tcp" >>"$CONF"
-cat >"$FLOW" <<FLOW
-carol: expect incoming 10s
-carol: expect established 5s
-carol: expect terminated 20s
-FLOW
-sipflow_start sipflow2 -c "$CONF" -s "$FLOW"
-wait_event "$SCRATCH/sipflow2.jsonl" '.ev=="ua.ready"' 5 ||
-	fail "sipflow did not start"
-baresip_setup "$UAC" $((PEER_PORT + 5)) $((PEER_RTP + 10)) sine:880 alice
-dial_rc=0
-baresip_dial "$UAC" "$BLOG" "sip:1003@127.0.0.1:$SIP_BASE;transport=tcp" 3 || dial_rc=$?
-sipflow_wait
-[ "$RC" -eq 0 ] || fail "baresip -> sipflow: exit status $(rc_words "$RC")"
-[ "$dial_rc" -eq 0 ] || fail "baresip_dial failed ($dial_rc)"
-expect_count "$EV" '.ev=="sip.rx" and (.first_line|startswith("INVITE ")) and
-	(.remote|endswith("/TCP"))' 1 "the INVITE came over TCP"
-expect_count "$EV" '.ev=="sip.rx" and (.first_line|startswith("BYE ")) and
-	(.remote|endswith("/TCP"))' 1 "baresip's BYE came over TCP"
-expect_media "$EV" carol PCMU/8000 0 100 baresip
-echo "PASS: SIP over TCP with baresip, both ways"
-exit 0
+TP=tcp
+. "$TESTS_DIR/interop/baresip/both_ways.sh"

@@ -1,81 +1,12 @@
 #!/bin/sh
-# SIP over TLS with baresip 1.0.0, both ways: sipflow alice (transport =
-# tls, its self-signed 2048-bit certificate) calls baresip bob at its TLS
-# port (PORT+1, a self-signed 2048-bit certificate made here with
-# openssl), then baresip calls sipflow carol (tls) at ;transport=tls.
-# Each call carries audio both ways; the INVITE's Via says TLS and its
-# Contact carries ;transport=tls.  Neither side verifies the other's
-# certificate (libre 1.1.0 does not; a lab's self-signed certificates).
+# SIP over TLS with baresip 1.0.0, both ways (tests/interop/baresip/
+# both_ways.sh): sipflow (its self-signed 2048-bit certificate) calls
+# baresip at its TLS port, and baresip calls sipflow (serving a
+# tls_cert); Via, Contact and BYE over TLS, audio both ways.  Neither
+# side verifies the other's certificate (libre 1.1.0 does not; a lab's
+# self-signed certificates).
 [ -n "${BASH_VERSION:-}" ] || { command -v bash >/dev/null 2>&1 || exit 77; exec bash "$0" "$@"; }
 . "${srcdir:-.}/tests/lib.sh"
 ports_for 44
-. "$TESTS_DIR/interop/baresip/baresip.sh"
-baresip_require
-sf_require
-command -v openssl >/dev/null 2>&1 || skip "openssl not installed"
-export BARESIP_SIP_TRACE=1
-
-UAS=$SCRATCH/bob BLOG=$SCRATCH/baresip-bob.log
-# shellcheck disable=SC2317  # run by the EXIT trap
-on_exit() { st=$?; [ "$st" = 1 ] && baresip_dump "$BLOG" >&2; cleanup; }
-trap on_exit EXIT
-
-# 1. sipflow -> baresip over TLS
-baresip_setup "$UAS" "$PEER_PORT" "$PEER_RTP" sine:880 bob auto
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-	-keyout "$UAS/cert.pem" -out "$UAS/cert.pem" >/dev/null 2>&1 ||
-	fail "openssl could not make a certificate"
-echo "sip_certificate		$UAS/cert.pem" >>"$UAS/config"
-baresip_start_uas "$UAS" "$BLOG"
-sf_conf alice 1001 manual
-echo "transport = tls" >>"$CONF"
-cat >"$FLOW" <<FLOW
-alice: call sip:bob@127.0.0.1:$((PEER_PORT + 1));transport=tls
-alice: expect established 5s
-alice: wait 3s
-alice: hangup
-alice: expect terminated 5s
-FLOW
-run_sipflow sipflow -c "$CONF" -s "$FLOW"
-[ "$RC" -eq 0 ] || fail "sipflow -> baresip: exit status $(rc_words "$RC")"
-baresip_wait_log "$BLOG" ': Call with .* terminated' 5 || fail "baresip: call did not end"
-baresip_quit "$UAS" || fail "baresip exit status $?"
-expect_count "$EVENTS" '.ev=="sip.tx" and (.first_line|startswith("INVITE ")) and
-	(.remote|endswith("/TLS"))' 1 "the INVITE went over TLS"
-tr -d '\r' <"$BLOG" | grep -q '^Via: SIP/2.0/TLS 127.0.0.1:' ||
-	fail "baresip saw no TLS Via"
-tr -d '\r' <"$BLOG" | grep -q '^Contact: <sip:1001@127.0.0.1:'"$SIP_BASE"';transport=tls>' ||
-	fail "baresip saw no Contact with ;transport=tls"
-expect_media "$EVENTS" alice PCMU/8000 0 100 baresip
-btx=$(baresip_tx_packets "$BLOG") brx=$(baresip_rx_packets "$BLOG")
-[ "${brx:-0}" -ge 100 ] && [ "${btx:-0}" -ge 100 ] ||
-	fail "baresip sent ${btx:-no} and received ${brx:-no} RTP packets"
-
-# 2. baresip -> sipflow over TLS
-UAC=$SCRATCH/alice BLOG=$SCRATCH/baresip-alice.log
-sf_conf carol 1003 auto
-# carol serves the certificate made above (tls_cert), not a self-signed one
-printf 'transport = tls\ntls_cert = %s\n' "$UAS/cert.pem" >>"$CONF"
-cat >"$FLOW" <<FLOW
-carol: expect incoming 10s
-carol: expect established 5s
-carol: expect terminated 20s
-FLOW
-sipflow_start sipflow2 -c "$CONF" -s "$FLOW"
-wait_event "$SCRATCH/sipflow2.jsonl" '.ev=="ua.ready"' 5 ||
-	fail "sipflow did not start"
-baresip_setup "$UAC" $((PEER_PORT + 5)) $((PEER_RTP + 10)) sine:880 alice
-cp "$UAS/cert.pem" "$UAC/cert.pem"
-echo "sip_certificate		$UAC/cert.pem" >>"$UAC/config"
-dial_rc=0
-baresip_dial "$UAC" "$BLOG" "sip:1003@127.0.0.1:$SIP_BASE;transport=tls" 3 || dial_rc=$?
-sipflow_wait
-[ "$RC" -eq 0 ] || fail "baresip -> sipflow: exit status $(rc_words "$RC")"
-[ "$dial_rc" -eq 0 ] || fail "baresip_dial failed ($dial_rc)"
-expect_count "$EV" '.ev=="sip.rx" and (.first_line|startswith("INVITE ")) and
-	(.remote|endswith("/TLS"))' 1 "the INVITE came over TLS"
-expect_count "$EV" '.ev=="sip.rx" and (.first_line|startswith("BYE ")) and
-	(.remote|endswith("/TLS"))' 1 "baresip's BYE came over TLS"
-expect_media "$EV" carol PCMU/8000 0 100 baresip
-echo "PASS: SIP over TLS with baresip, both ways"
-exit 0
+TP=tls
+. "$TESTS_DIR/interop/baresip/both_ways.sh"

@@ -101,6 +101,19 @@ sipp_wait() {
 	wait "$SIPP_PID" || SIPP_RC=$?
 }
 
+# sipflow_sipp_wait WHAT WANT: wait for the sipflow started last, then for
+# sipp; fail, with sipp's diagnostics, unless sipflow exited 0 and sipp
+# with WANT (0: its scenario passed, 1: it failed as the test means it
+# to).  WHAT names the step in the message.
+sipflow_sipp_wait() {
+	sipflow_wait
+	[ "$RC" -eq 0 ] ||
+		{ sipp_dump; fail "$1: sipflow exit status $(rc_words "$RC")"; }
+	sipp_wait 10
+	[ "$SIPP_RC" -eq "$2" ] ||
+		{ sipp_dump; fail "$1: sipp $(rc_sipp "$SIPP_RC"), expected $2"; }
+}
+
 rc_sipp() {
 	case $1 in
 	0) echo "0 (all calls succeeded)" ;; 1) echo "1 (a call failed)" ;;

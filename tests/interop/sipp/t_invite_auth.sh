@@ -36,10 +36,7 @@ md5() { printf '%s' "$1" | md5sum | cut -d' ' -f1; }
 conf secret
 sipp_start inv401 uas_invite_auth.xml -rtp_echo
 sipflow_start sipflow -c "$CONF" -s "$FLOW"
-sipflow_wait
-[ "$RC" -eq 0 ] || { sipp_dump; fail "401: sipflow exit status $(rc_words "$RC")"; }
-sipp_wait 10
-[ "$SIPP_RC" -eq 0 ] || { sipp_dump; fail "401: sipp (verifyauth): $(rc_sipp "$SIPP_RC")"; }
+sipflow_sipp_wait "401 (sipp's verifyauth)" 0
 expect_count "$EV" '.ev=="sip.rx" and .first_line=="SIP/2.0 401 Unauthorized"' 1 \
 	"401 in the ladder"
 expect_count "$EV" '.ev=="sip.tx" and .retrans==false and
@@ -51,10 +48,7 @@ expect_media "$EV" alice PCMU/8000 0 50 sipp
 # 2. 407 with qop=auth: the digest checked here (RFC 2617 3.2.2.1)
 sipp_start inv407 uas_invite_407.xml -rtp_echo
 sipflow_start sipflow2 -c "$CONF" -s "$FLOW"
-sipflow_wait
-[ "$RC" -eq 0 ] || { sipp_dump; fail "407: sipflow exit status $(rc_words "$RC")"; }
-sipp_wait 10
-[ "$SIPP_RC" -eq 0 ] || { sipp_dump; fail "407: sipp: $(rc_sipp "$SIPP_RC")"; }
+sipflow_sipp_wait 407 0
 pa=$(tr -d '\r' <"$SIPP_LOG.messages.log" | grep -m1 '^Proxy-Authorization: Digest ')
 [ -n "$pa" ] || fail "407: no Proxy-Authorization on the wire"
 field() { echo "$pa" | sed -n "s/.*[ ,]$1=\"\\{0,1\\}\\([^\",]*\\)\"\\{0,1\\}.*/\\1/p"; }
@@ -74,10 +68,7 @@ alice: call sip:sipp@127.0.0.1:$PEER_PORT
 alice: expect terminated 401 10s
 FLOW
 sipflow_start sipflow3 -c "$CONF" -s "$FLOW"
-sipflow_wait
-[ "$RC" -eq 0 ] || { sipp_dump; fail "wrong password: sipflow exit status $(rc_words "$RC")"; }
-sipp_wait 10
-[ "$SIPP_RC" -eq 1 ] || fail "sipp took the wrong password: $(rc_sipp "$SIPP_RC")"
+sipflow_sipp_wait "wrong password (sipp must refuse it)" 1
 expect_count "$EV" '.ev=="call.state" and .state=="terminated" and .code==401 and
 	(.reason|test("credentials were refused"))' 1 "a clear reason"
 expect_count "$EV" '.ev=="sip.tx" and .retrans==false and

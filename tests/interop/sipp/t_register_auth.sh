@@ -36,11 +36,7 @@ FLOW
 
 sipp_start registrar uas_register_auth.xml -key contact_user alice -key contact_port "$SIP_BASE"
 SIPFLOW_TIMEOUT=60 sipflow_start sipflow -c "$CONF" -s "$FLOW"
-sipflow_wait
-[ "$RC" -eq 0 ] || { sipp_dump; fail "sipflow exit status $(rc_words "$RC")"; }
-sipp_wait 10
-[ "$SIPP_RC" -eq 0 ] ||
-	{ sipp_dump; fail "sipp (verifyauth): $(rc_sipp "$SIPP_RC")"; }
+sipflow_sipp_wait "registration (sipp's verifyauth)" 0
 
 A='.ua=="alice" and .ev=="reg.state"'
 expect_count "$EV" "$A and .state==\"registering\"" 1 "alice registering"
@@ -76,10 +72,7 @@ FLOW
 sed -i '/^\[carol\]/,$d' "$CONF"
 sipp_start registrar_quit uas_register_auth.xml -key contact_user alice -key contact_port "$SIP_BASE"
 sipflow_start sipflow_quit -c "$CONF" -s "$FLOW"
-sipflow_wait
-[ "$RC" -eq 0 ] || { sipp_dump; fail "quit: sipflow exit status $(rc_words "$RC")"; }
-sipp_wait 10
-[ "$SIPP_RC" -eq 0 ] || { sipp_dump; fail "quit: sipp saw no de-REGISTER: $(rc_sipp "$SIPP_RC")"; }
+sipflow_sipp_wait "quit (sipp must see the de-REGISTER)" 0
 grep -q '^Contact: <sip:alice@127.0.0.1:'"$SIP_BASE"'>;expires=0' \
 	"$SIPP_LOG.messages.log" || fail "quit: no de-REGISTER on the wire"
 
@@ -100,10 +93,7 @@ dave: wait 3s
 FLOW
 sipp_start registrar_bad uas_register_auth.xml -key contact_user alice -key contact_port "$SIP_BASE"
 sipflow_start sipflow2 -c "$CONF" -s "$FLOW"
-sipflow_wait
-[ "$RC" -eq 0 ] || { sipp_dump; fail "sipflow exit status $(rc_words "$RC")"; }
-sipp_wait 10
-[ "$SIPP_RC" -eq 1 ] || { sipp_dump; fail "sipp took the wrong password: $(rc_sipp "$SIPP_RC")"; }
+sipflow_sipp_wait "wrong password (sipp must refuse it)" 1
 D='.ua=="dave" and .ev=="reg.state"'
 expect_count "$EV" "$D and .state==\"failed\" and .code==401 and
 	(.reason|test(\"credentials were refused\"))" 1 "dave: one clear failure"

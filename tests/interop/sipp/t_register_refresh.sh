@@ -23,10 +23,8 @@ alice: wait 11500ms
 FLOW
 sipp_start registrar uas_register_refresh.xml -key contact_user alice \
 	-key contact_port "$SIP_BASE"
-run_sipflow sipflow -c "$CONF" -s "$FLOW"
-[ "$RC" -eq 0 ] || { sipp_dump; fail "sipflow exit status $(rc_words "$RC")"; }
-sipp_wait 10
-[ "$SIPP_RC" -eq 0 ] || { sipp_dump; fail "sipp: $(rc_sipp "$SIPP_RC")"; }
+sipflow_start sipflow -c "$CONF" -s "$FLOW"
+sipflow_sipp_wait "refresh" 0
 
 R='.ua=="alice" and .ev=="sip.tx" and .retrans==false and
 	(.first_line|startswith("REGISTER "))'
