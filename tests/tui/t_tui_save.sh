@@ -16,13 +16,6 @@ tui_init save
 write_conf "$SCRATCH/conf"   # bob answers by hand
 tui_start save 140 30 -- -c "$SCRATCH/conf"
 
-# colon LINE: run LINE at the ':' prompt.
-colon() {
-	send :
-	wait_screen '^: *$'
-	send_text "$1"
-	send Enter
-}
 
 send c
 wait_screen '^call from alice to: *$'

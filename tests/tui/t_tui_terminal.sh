@@ -21,13 +21,6 @@ colours() {
 		grep -Ex '3[0-8]|4[0-8]|9[0-7]|10[0-7]' | sort -u || true
 }
 
-colon() {
-	send :
-	wait_screen '^: *$'
-	send_text "$1"
-	send Enter
-}
-
 # up_call: alice calls bob, bob answers; c1 and c2 established.
 up_call() {
 	send c

@@ -270,3 +270,11 @@ check_log() {
 		fail "sanitizer report in $LOG"
 	fi
 }
+
+# colon LINE: run LINE at the ':' prompt.
+colon() {
+	send :
+	wait_screen '^: *$'
+	send_text "$1"
+	send Enter
+}
