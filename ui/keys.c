@@ -21,6 +21,9 @@ static const struct {
 	{"dtmf",    "prompts for the digits"},
 	{"options", "prompts for the target, offering the other instances"},
 	{"monitor", "toggles what we receive"},
+	{"hold",    "holds, or resumes a call we hold"},
+	{"transfer", "prompts for the target, offering the other instances, "
+		     "or --attended CALL, --accept, --decline"},
 };
 
 static const struct {
@@ -124,12 +127,17 @@ static void call_keys(char *buf, size_t sz, const struct ui_call *c)
 {
 	size_t n = strlen(buf);
 
+	bool up = !strcmp(c->state, "established") ||
+		!strcmp(c->state, "held") || !strcmp(c->state, "remote_held");
+
 	(void)re_snprintf(buf + n, sz - n, "%s/%s %s: %s"
-			  "h %s  p play  r %s  d dtmf  m %s  ",
+			  "h %s  p play  r %s  d dtmf  m %s  %s",
 			  c->inst ? c->inst->name : "?", c->id, c->state,
 			  answerable(c) ? "a answer  " : "", hangup_word(c),
 			  c->recording ? "stop rec" : "record",
-			  c->monitored ? "unlisten" : "listen");
+			  c->monitored ? "unlisten" : "listen",
+			  !up ? "" : !strcmp(c->state, "held") ?
+			  "l resume  x transfer  " : "l hold  x transfer  ");
 }
 
 /* The call keys act on: the selection in the calls pane, else the

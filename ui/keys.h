@@ -14,7 +14,7 @@ struct ui_model;
 
 struct ui_key_help {
 	const char *key;       /* "j, Down" */
-	char what[200];        /* "select the next row" */
+	char what[320];        /* "select the next row" */
 };
 
 /* Fill ROWS with every key in help order (the console's own rows, then

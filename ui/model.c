@@ -147,15 +147,21 @@ struct ui_call *ui_model_current_call(const struct ui_model *m,
 const char *ui_call_oneway(const struct ui_call *c, double now)
 {
 	bool tx_recent, rx_recent;
+	/* a held leg is one-way by agreement: only judge what the
+	 * direction says should flow */
+	bool may_tx = !c->mdir[0] || str_is(c->mdir, "sendrecv") ||
+		str_is(c->mdir, "sendonly");
+	bool may_rx = !c->mdir[0] || str_is(c->mdir, "sendrecv") ||
+		str_is(c->mdir, "recvonly");
 
 	if (!ui_call_alive(c) || !c->codec[0] || c->stats_t == 0)
 		return NULL;
 	/* Give a new stream its grace period before judging it. */
 	tx_recent = now - c->tx_grew_t < UI_ONEWAY_S;
 	rx_recent = now - c->rx_grew_t < UI_ONEWAY_S;
-	if (tx_recent && !rx_recent)
+	if (tx_recent && !rx_recent && may_rx)
 		return "no rx";
-	if (rx_recent && !tx_recent)
+	if (rx_recent && !tx_recent && may_tx)
 		return "no tx";
 	if (rx_recent && c->conceal_pct > UI_CONCEAL_PCT)
 		return "concealed";
@@ -541,6 +547,20 @@ static void on_call_event(struct ui_model *m, struct ui_call *c,
 		ui_model_message(m, true, "%s/%s: %s: %s", ev->ua, c->id,
 				 event_str(ev, "what"),
 				 event_str(ev, "detail"));
+	}
+	else if (!strcmp(t, "transfer")) {
+		const char *st = event_str(ev, "state");
+
+		call_log(c, ev->t, str_is(st, "failed"), "transfer %s %s%s%s",
+			 event_str(ev, "role"), st,
+			 event_str(ev, "target") ? " " : "",
+			 event_str(ev, "target") ? event_str(ev, "target") :
+			 "");
+		if (str_is(st, "asked"))
+			ui_model_message(m, false, "%s/%s: asked to transfer "
+					 "to %s: x, then --accept or --decline",
+					 ev->ua, c->id,
+					 event_str(ev, "target"));
 	}
 	else if (!strcmp(t, "call.fork"))
 		call_log(c, ev->t, false, "fork %s answered: %s",

@@ -15,6 +15,8 @@
 struct sess_call {
 	struct le le;
 	char id[16];
+	char ua[32];
+	unsigned ordinal;       /* the instance's Nth call: "#N" */
 	bool in;
 	double t_incoming;      /* 0: never */
 	double t_established;   /* the first time, 0: never */
@@ -62,6 +64,17 @@ static struct sess_call *find_call(const struct session *s, const char *id)
 	return NULL;
 }
 
+static unsigned calls_of(const struct session *s, const char *ua)
+{
+	unsigned n = 0;
+
+	for (struct le *le = list_head(&s->calls); le; le = le->next) {
+		const struct sess_call *c = le->data;
+		n += !strcmp(c->ua, ua);
+	}
+	return n;
+}
+
 static void event_handler(const struct event *ev, void *arg)
 {
 	struct session *s = arg;
@@ -77,6 +90,8 @@ static void event_handler(const struct event *ev, void *arg)
 		if (!c)
 			return;
 		str_copy(c->id, sizeof(c->id), ev->call);
+		str_copy(c->ua, sizeof(c->ua), ev->ua ? ev->ua : "");
+		c->ordinal = calls_of(s, c->ua) + 1;
 		list_append(&s->calls, &c->le, c);
 	}
 	if (state && !strcmp(state, "incoming")) {
@@ -124,10 +139,12 @@ unsigned session_count(const struct session *s)
 	return s->n;
 }
 
-/* Each instance's chain: where it stands in time. */
+/* Each instance's chain: where it stands in time, and whether its
+ * lines name their call (the instance had more than one). */
 struct chain {
 	char inst[32];
 	double last_t;
+	bool several;
 };
 
 static struct chain *chain_of(struct chain *ch, size_t *n, size_t max,
@@ -144,17 +161,29 @@ static struct chain *chain_of(struct chain *ch, size_t *n, size_t max,
 	return &ch[(*n)++];
 }
 
-static void write_expect(FILE *f, struct chain *ch, const char *what,
-			 double t)
+/* "INSTANCE" or, when the instance had several calls, "INSTANCE/#N":
+ * the replay's calls come in the same order, so #N names the same one. */
+static const char *who(const struct chain *ch, const struct sess_call *c)
+{
+	static char buf[48];
+
+	if (!ch->several || !c)
+		return ch->inst;
+	re_snprintf(buf, sizeof(buf), "%s/#%u", ch->inst, c->ordinal);
+	return buf;
+}
+
+static void write_expect(FILE *f, struct chain *ch, const struct sess_call *c,
+			 const char *what, double t)
 {
 	double waited = t - ch->last_t;
 
 	/* Wait as long as the operator did, and then some. */
 	if (waited > EXPECT_DEFAULT_S * 0.6)
-		fprintf(f, "%s: expect %s %.0fs\n", ch->inst, what,
+		fprintf(f, "%s: expect %s %.0fs\n", who(ch, c), what,
 			ceil(waited * 1.5 + 5));
 	else
-		fprintf(f, "%s: expect %s\n", ch->inst, what);
+		fprintf(f, "%s: expect %s\n", who(ch, c), what);
 	ch->last_t = t;
 }
 
@@ -171,19 +200,39 @@ static bool sets_up(const char *verb)
 	return false;
 }
 
-static void write_action(FILE *f, struct chain *ch,
+/* The action's arguments for the replay: a call id in them (transfer
+ * --attended c5) becomes the #N of that call. */
+static const char *args_of(const struct session *s, const struct chain *ch,
+			   const struct sess_action *a)
+{
+	static char buf[300];
+	const struct sess_call *c;
+	const char *id;
+
+	if (strcmp(a->verb, "transfer") ||
+	    strncmp(a->args, "--attended ", 11))
+		return a->args;
+	id = a->args + 11;
+	c = find_call(s, id);
+	if (!c || strcmp(c->ua, ch->inst))
+		return a->args;
+	re_snprintf(buf, sizeof(buf), "--attended #%u", c->ordinal);
+	return buf;
+}
+
+static void write_action(FILE *f, const struct session *s, struct chain *ch,
 			 const struct sess_action *a, struct sess_call *c)
 {
 	uint64_t ms;
 
 	if (c && c->in && c->t_incoming > 0 && !c->seen_incoming) {
-		write_expect(f, ch, "incoming", c->t_incoming);
+		write_expect(f, ch, c, "incoming", c->t_incoming);
 		c->seen_incoming = true;
 	}
 	/* Answering is what establishes the call: no expect before it. */
 	if (c && c->t_established > 0 && c->t_established <= a->t &&
 	    !c->seen_established && !sets_up(a->verb)) {
-		write_expect(f, ch, "established", c->t_established);
+		write_expect(f, ch, c, "established", c->t_established);
 		c->seen_established = true;
 	}
 
@@ -192,8 +241,8 @@ static void write_action(FILE *f, struct chain *ch,
 	if (ms >= 10)
 		fprintf(f, "%s: wait %llums\n", ch->inst,
 			(unsigned long long)ms);
-	fprintf(f, "%s: %s%s%s\n", ch->inst, a->verb, a->args[0] ? " " : "",
-		a->args);
+	fprintf(f, "%s: %s%s%s\n", who(ch, c), a->verb, a->args[0] ? " " : "",
+		args_of(s, ch, a));
 	ch->last_t = a->t;
 }
 
@@ -229,7 +278,8 @@ int session_save(struct session *s, const char *path,
 
 		if (!ch)
 			continue;
-		write_action(f, ch, a, a->call[0] ?
+		ch->several = calls_of(s, ch->inst) > 1;
+		write_action(f, s, ch, a, a->call[0] ?
 			     find_call(s, a->call) : NULL);
 	}
 

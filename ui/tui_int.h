@@ -15,7 +15,7 @@ struct ui_model;
 
 /* What the open prompt is for. */
 enum pending { PEND_NONE, PEND_LINE, PEND_CALL, PEND_PLAY, PEND_DTMF,
-	       PEND_OPTIONS };
+	       PEND_OPTIONS, PEND_TRANSFER };
 
 struct tui {
 	struct app *app;

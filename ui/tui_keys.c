@@ -239,6 +239,23 @@ static void command_key(struct tui *t, const struct cmd *cmd)
 			  "stop" : "start");
 		return;
 	}
+	if (!strcmp(cmd->verb, "hold")) {
+		/* held is what we did: the key takes it back */
+		c = ui_model_call(t->model, call);
+		(void)run(t, inst, call, c && !strcmp(c->state, "held") ?
+			  "resume" : "hold", "");
+		return;
+	}
+	if (!strcmp(cmd->verb, "transfer")) {
+		re_snprintf(label, sizeof(label), "transfer %s/%s to: ", inst,
+			    call);
+		ask(t, PEND_TRANSFER, inst, call, label);
+		offer_instances(t, inst);
+		str_copy(t->view.hint + strlen(t->view.hint),
+			 sizeof(t->view.hint) - strlen(t->view.hint),
+			 "  --attended CALL  --accept  --decline");
+		return;
+	}
 	(void)run(t, inst, call, cmd->verb, "");
 }
 
@@ -312,10 +329,13 @@ static void run_line(struct tui *t, const char *line)
 				 "scenario", step.cmd->verb);
 		return;
 	}
-	/* The selected call, when the line is for its instance. */
+	/* The call the line names, else the selected call when the line
+	 * is for its instance. */
 	c = selected_call(t);
-	if (!(c && c->inst && !strcmp(c->inst->name, step.inst) &&
-	      ui_call_alive(c) && t->view.focus != PANE_INSTS))
+	if (step.call[0])
+		str_copy(call, sizeof(call), step.call);
+	else if (!(c && c->inst && !strcmp(c->inst->name, step.inst) &&
+		   ui_call_alive(c) && t->view.focus != PANE_INSTS))
 		call[0] = '\0';
 	(void)run(t, step.inst, call, step.cmd->verb, step.args);
 }
@@ -332,6 +352,7 @@ static void complete(struct tui *t)
 
 	case PEND_CALL:
 	case PEND_OPTIONS:
+	case PEND_TRANSFER:
 		for (le = list_head(&t->model->insts); le; le = le->next) {
 			const struct ui_inst *i = le->data;
 			if (strcmp(i->name, t->pend_inst))
@@ -422,6 +443,11 @@ static void prompt_done(struct tui *t)
 	case PEND_DTMF:
 		if (text[0])
 			(void)run(t, t->pend_inst, t->pend_call, "dtmf",
+				  text);
+		break;
+	case PEND_TRANSFER:
+		if (text[0])
+			(void)run(t, t->pend_inst, t->pend_call, "transfer",
 				  text);
 		break;
 	default:

@@ -11,8 +11,13 @@ static const struct event_type types[] = {
 	{"reg.state",      "state registrar aor expires code reason",
 	 "registration: registering, registered (expires: seconds granted), "
 	 "failed (code, reason) or unregistered"},
-	{"call.state",     "state dir peer sip_callid code reason by",
-	 "a call changed state"},
+	{"call.state",     "state dir peer sip_callid code reason by hold "
+			   "label",
+	 "a call changed state (hold: local, remote or both while held)"},
+	{"transfer",       "role state code reason target other",
+	 "a transfer moved: as transferor (requested, accepted, progress, "
+	 "succeeded, failed), transferee (referred, asked, calling, progress, "
+	 "succeeded, failed, declined) or target (replaced)"},
 	{"call.fork",      "sip_callid to_tag action",
 	 "a 2xx from a second fork was answered with ACK and BYE"},
 	{"sdp.local",      "sdp", "the SDP we sent"},
@@ -22,7 +27,7 @@ static const struct event_type types[] = {
 	{"media.update",   "codec pt local remote dir",
 	 "codec, address or direction changed"},
 	{"rtp.stats",      "tx_pkts tx_bytes rx_pkts rx_bytes lost ooo "
-			   "jitter_ms rx_pt concealed jb_dropped",
+			   "jitter_ms rx_pt concealed jb_dropped dir",
 	 "per stream, every second"},
 	{"dtmf.tx",        "digit method duration_ms", "a digit was sent"},
 	{"dtmf.rx",        "digit method duration_ms", "a digit was received"},

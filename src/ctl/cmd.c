@@ -39,13 +39,78 @@ static int reach(struct cmd_ctx *ctx, const char *what, const char *target,
 	return 0;
 }
 
+/* A call name cannot be taken for a call id (c7) or a #N. */
+static bool call_name_ok(const char *s)
+{
+	bool id = s[0] == 'c' && s[1];
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return false;
+	for (const char *p = s + 1; *p; p++) {
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
+			    "XYZ0123456789-_", *p))
+			return false;
+		if (*p < '0' || *p > '9')
+			id = false;
+	}
+	return !id;
+}
+
+/* "TARGET [as NAME]" */
+static int parse_call(const char *args, char *target, size_t tsz,
+		      char *label, size_t lsz, char *err, size_t errsz,
+		      size_t *col)
+{
+	char buf[512], *w[4];
+	size_t n;
+
+	str_copy(buf, sizeof(buf), args);
+	n = str_split(buf, w, 4);
+	*col = 0;
+	label[0] = '\0';
+	if (n != 1 && n != 3) {
+		*col = n > 1 ? (size_t)(w[1] - buf) : 0;
+		return errf(err, errsz, EINVAL, "call takes TARGET [as NAME]");
+	}
+	str_copy(target, tsz, w[0]);
+	if (n == 1)
+		return 0;
+
+	*col = (size_t)(w[1] - buf);
+	if (strcmp(w[1], "as"))
+		return errf(err, errsz, EINVAL, "'%s': call takes TARGET "
+			    "[as NAME]", w[1]);
+	*col = (size_t)(w[2] - buf);
+	if (strlen(w[2]) >= lsz || !call_name_ok(w[2]))
+		return errf(err, errsz, EINVAL, "'%s' cannot name a call: a "
+			    "name starts with a letter, is no call id (c7), "
+			    "has only letters, digits, - and _, and is "
+			    "shorter than %zu", w[2], lsz);
+	str_copy(label, lsz, w[2]);
+	return 0;
+}
+
+static int check_call(const char *args, char *err, size_t errsz,
+		      size_t *col)
+{
+	char target[256], label[16];
+
+	return parse_call(args, target, sizeof(target), label,
+			  sizeof(label), err, errsz, col);
+}
+
 static int exec_call(struct cmd_ctx *ctx, const char *args)
 {
-	char uri[256];
-	int e = reach(ctx, "call target", args, uri, sizeof(uri));
+	char target[256], label[16], uri[256];
+	size_t col;
+	int e;
 
-	return e ? e : call_connect(NULL, ctx->inst, uri, ctx->err,
-				    ctx->errsz);
+	e = parse_call(args, target, sizeof(target), label, sizeof(label),
+		       ctx->err, ctx->errsz, &col);
+	if (!e)
+		e = reach(ctx, "call target", target, uri, sizeof(uri));
+	return e ? e : call_connect_as(NULL, ctx->inst, uri, label,
+				       ctx->err, ctx->errsz);
 }
 
 #define CALL_ACTION(name, fn)                                            \
@@ -108,6 +173,135 @@ static int exec_play(struct cmd_ctx *ctx, const char *args)
 }
 
 CALL_ACTION(exec_stop, call_play_stop)
+
+static int exec_hold(struct cmd_ctx *ctx, const char *args)
+{
+	struct call *call = current_call(ctx);
+
+	(void)args;
+	return call ? call_hold(call, true, ctx->err, ctx->errsz) : ENOENT;
+}
+
+static int exec_resume(struct cmd_ctx *ctx, const char *args)
+{
+	struct call *call = current_call(ctx);
+
+	(void)args;
+	return call ? call_hold(call, false, ctx->err, ctx->errsz) : ENOENT;
+}
+
+enum xfer_kind { XFER_BLIND, XFER_ATTENDED, XFER_ACCEPT, XFER_DECLINE };
+
+/* "TARGET | --attended [CALL] | --accept | --decline" */
+static int parse_transfer(const char *args, enum xfer_kind *kind,
+			  char *word, size_t wsz, char *err, size_t errsz,
+			  size_t *col)
+{
+	char buf[512], *w[3];
+	size_t n;
+
+	str_copy(buf, sizeof(buf), args);
+	n = str_split(buf, w, 3);
+	*col = 0;
+	word[0] = '\0';
+
+	if (n >= 1 && !strcmp(w[0], "--attended") && n <= 2) {
+		*kind = XFER_ATTENDED;
+		if (n == 2)
+			str_copy(word, wsz, w[1]);
+		return 0;
+	}
+	if (n == 1 && (!strcmp(w[0], "--accept") ||
+		       !strcmp(w[0], "--decline"))) {
+		*kind = !strcmp(w[0], "--accept") ? XFER_ACCEPT :
+			XFER_DECLINE;
+		return 0;
+	}
+	if (n == 1 && w[0][0] != '-') {
+		*kind = XFER_BLIND;
+		str_copy(word, wsz, w[0]);
+		return 0;
+	}
+	if (n > 1)
+		*col = (size_t)(w[1] - buf);
+	return errf(err, errsz, EINVAL, "transfer takes TARGET, --attended "
+		    "[CALL], --accept or --decline");
+}
+
+static int check_transfer(const char *args, char *err, size_t errsz,
+			  size_t *col)
+{
+	enum xfer_kind kind;
+	char word[256];
+
+	return parse_transfer(args, &kind, word, sizeof(word), err, errsz,
+			      col);
+}
+
+/* The call an attended transfer hands ours over to: REF, or the one
+ * other call of the instance that is up. */
+static struct call *consult_call(struct cmd_ctx *ctx, struct call *call,
+				 const char *ref)
+{
+	struct call *other = NULL;
+	unsigned n = 0;
+
+	if (ref[0]) {
+		other = instance_call(ctx->inst, ref);
+		if (!other || call_state(other) == CALL_TERMINATED)
+			errf(ctx->err, ctx->errsz, ENOENT, "%s has no call "
+			     "%s", ctx->inst->name, ref);
+		return other;
+	}
+	for (struct le *le = ctx->inst->calls.head; le; le = le->next) {
+		struct call *c = le->data;
+
+		if (c != call && call_state(c) != CALL_TERMINATED) {
+			other = c;
+			++n;
+		}
+	}
+	if (n != 1) {
+		errf(ctx->err, ctx->errsz, ENOENT, "name the call to transfer "
+		     "%s to: %s has %u other call%s", call_id(call),
+		     ctx->inst->name, n, n == 1 ? "" : "s");
+		return NULL;
+	}
+	return other;
+}
+
+static int exec_transfer(struct cmd_ctx *ctx, const char *args)
+{
+	struct call *call, *consult;
+	enum xfer_kind kind;
+	char word[256], uri[256];
+	size_t col;
+	int e;
+
+	e = parse_transfer(args, &kind, word, sizeof(word), ctx->err,
+			   ctx->errsz, &col);
+	if (e)
+		return e;
+	call = current_call(ctx);
+	if (!call)
+		return ENOENT;
+
+	switch (kind) {
+
+	case XFER_ACCEPT:
+	case XFER_DECLINE:
+		return call_refer_decide(call, kind == XFER_ACCEPT, ctx->err,
+					 ctx->errsz);
+	case XFER_ATTENDED:
+		consult = consult_call(ctx, call, word);
+		return consult ? call_transfer(call, NULL, consult, ctx->err,
+					       ctx->errsz) : ENOENT;
+	default:
+		e = reach(ctx, "transfer target", word, uri, sizeof(uri));
+		return e ? e : call_transfer(call, uri, NULL, ctx->err,
+					     ctx->errsz);
+	}
+}
 
 /* "start|stop [MODE]" */
 static int parse_record(const char *args, bool *start, int *mode,
@@ -326,9 +520,10 @@ static int exec_options(struct cmd_ctx *ctx, const char *args)
 }
 
 static const struct cmd table[] = {
-	{"call", 'c', "TARGET",
-	 "place a call to an instance, a local number or a sip: URI",
-	 CMD_INSTANCE, 1, 1, NULL, exec_call},
+	{"call", 'c', "TARGET [as NAME]",
+	 "place a call to an instance, a local number or a sip: URI; NAME "
+	 "names it for INSTANCE/NAME lines",
+	 CMD_INSTANCE, 1, 3, check_call, exec_call},
 	{"ring", 0, "",
 	 "send 180 Ringing for the incoming call",
 	 CMD_CALL, 0, 0, NULL, exec_ring},
@@ -357,6 +552,18 @@ static const struct cmd table[] = {
 	{"dtmf", 'd', "DIGITS [rfc4733|inband|info] [DURATION [GAP]]",
 	 "send DTMF digits (default: the instance's method, 100ms/100ms)",
 	 CMD_CALL, 1, 4, check_dtmf, exec_dtmf},
+	{"hold", 'l', "",
+	 "hold the call: re-INVITE with the instance's hold style (a=sendonly,"
+	 " a=inactive or c=0.0.0.0)",
+	 CMD_CALL, 0, 0, NULL, exec_hold},
+	{"resume", 0, "",
+	 "take the call off hold: re-INVITE with a=sendrecv",
+	 CMD_CALL, 0, 0, NULL, exec_resume},
+	{"transfer", 'x', "TARGET | --attended [CALL] | --accept | --decline",
+	 "REFER the peer to TARGET (blind), or to the peer of our other call "
+	 "CALL with Replaces (attended); --accept or --decline a REFER held "
+	 "by refer = ask",
+	 CMD_CALL, 1, 2, check_transfer, exec_transfer},
 	{"monitor", 'm', "[rx|tx|both|off]",
 	 "hear the call on the local audio device: what we receive, send, "
 	 "or both (no argument: toggle rx)",
@@ -378,7 +585,8 @@ static const struct cmd table[] = {
 	{"expect", 0, "EVENT [ARG] [TIMEOUT]",
 	 "scenario: wait for incoming, ringing, early, established, held, "
 	 "remote_held, terminated [CODE], dtmf DIGITS, registered, "
-	 "unregistered or reg_failed [CODE] (default 10s)",
+	 "unregistered, reg_failed [CODE], transferred, transfer_failed "
+	 "[CODE], referred or replaced (default 10s)",
 	 CMD_FLOW, 1, 3, check_expect, NULL},
 };
 
@@ -414,9 +622,18 @@ static int cmd_exec_call(struct app *app, struct instance *inst,
 }
 
 int cmd_exec(struct app *app, struct instance *inst, const struct cmd *cmd,
-	     const char *args, char *err, size_t errsz)
+	     const char *callref, const char *args, char *err, size_t errsz)
 {
-	return cmd_exec_call(app, inst, NULL, cmd, args, err, errsz);
+	struct call *call = NULL;
+
+	if (callref && callref[0]) {
+		call = instance_call(inst, callref);
+		if (!call || call_state(call) == CALL_TERMINATED)
+			return errf(err, errsz, ENOENT, "%s has no call %s%s",
+				    inst->name, callref, call ? " any more" :
+				    "");
+	}
+	return cmd_exec_call(app, inst, call, cmd, args, err, errsz);
 }
 
 int cmd_run(struct app *app, const char *inst_name, const char *callid,

@@ -40,12 +40,14 @@ struct cmd {
 
 const struct cmd *cmd_find(const char *verb);
 const struct cmd *cmd_table(size_t *n);
-/* Run VERB ARGS on INST's current call or INST itself (scenarios). */
+/* Run VERB ARGS on INST itself or, for call verbs, its call CALLREF (a
+ * call id, "#N" or a label; NULL or "": the current call) (scenarios). */
 int cmd_exec(struct app *app, struct instance *inst, const struct cmd *cmd,
-	     const char *args, char *err, size_t errsz);
+	     const char *callref, const char *args, char *err,
+	     size_t errsz);
 /* Run CMD as the console names its target: instance INST by name and,
- * for call verbs, call CALLID by short id ("" or NULL: the current
- * call).  The call acted on is named into ACTED ("" for none) before
+ * for call verbs, call CALLID by short id, #N or label ("" or NULL: the
+ * current call).  The call acted on is named into ACTED ("" for none) before
  * it runs, as a hangup takes it away. */
 int cmd_run(struct app *app, const char *inst, const char *callid,
 	    const struct cmd *cmd, const char *args, char *acted,

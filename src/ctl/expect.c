@@ -62,11 +62,18 @@ int expect_parse(struct expect *e, const char *args, char *err,
 		str_copy(e->reg, sizeof(e->reg),
 			 strcmp(w[0], "reg_failed") ? w[0] : "failed");
 	}
+	else if (!strcmp(w[0], "transferred") ||
+		 !strcmp(w[0], "transfer_failed") ||
+		 !strcmp(w[0], "referred") || !strcmp(w[0], "replaced")) {
+		e->kind = EXPECT_XFER;
+		str_copy(e->reg, sizeof(e->reg), w[0]);
+	}
 	else if (call_state_parse(&e->state, w[0])) {
 		re_snprintf(err, errsz, "unknown event '%s' (incoming, "
 			    "ringing, early, established, held, remote_held, "
 			    "terminated, dtmf, registered, unregistered, "
-			    "reg_failed)", w[0]);
+			    "reg_failed, transferred, transfer_failed, "
+			    "referred, replaced)", w[0]);
 		return EINVAL;
 	}
 
@@ -74,7 +81,8 @@ int expect_parse(struct expect *e, const char *args, char *err,
 		char *end;
 		long code = strtol(w[i], &end, 10);
 		bool takes_code = e->kind == EXPECT_REG ?
-			!strcmp(e->reg, "failed") :
+			!strcmp(e->reg, "failed") : e->kind == EXPECT_XFER ?
+			!strcmp(e->reg, "transfer_failed") :
 			e->state == CALL_TERMINATED;
 
 		*col = (size_t)(w[i] - buf);

@@ -8,7 +8,7 @@
 
 enum { EXPECT_DEFAULT_TIMEOUT_MS = 10000 };
 
-enum expect_kind { EXPECT_STATE, EXPECT_DTMF, EXPECT_REG };
+enum expect_kind { EXPECT_STATE, EXPECT_DTMF, EXPECT_REG, EXPECT_XFER };
 
 struct expect {
 	enum expect_kind kind;
@@ -16,7 +16,9 @@ struct expect {
 	int code;                /* terminated CODE, -1: any */
 	char digits[64];         /* EXPECT_DTMF */
 	char reg[16];            /* EXPECT_REG: registered, unregistered,
-				    failed (code: CODE) */
+				    failed (code: CODE); EXPECT_XFER:
+				    transferred, transfer_failed (code:
+				    CODE), referred, replaced */
 	uint64_t timeout_ms;
 };
 

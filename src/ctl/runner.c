@@ -15,7 +15,12 @@
  * during a `wait` still satisfies the `expect` after it. */
 struct record {
 	char ua[32];
+	char call[16];           /* the call's id, "" for none */
+	char label[32];          /* ... its label and "#N", which lines */
+	char ordinal[12];        /* name it by (it may be gone by then) */
+	bool used;               /* an expect took it */
 	bool dtmf;
+	bool xfer;               /* a transfer: what expect calls it in reg */
 	char reg[16];            /* a reg.state; "" for the others */
 	enum call_state state;
 	int code;
@@ -120,38 +125,68 @@ static void advance(struct chain *ch)
 		finish(ch->r, EXIT_OK);
 }
 
-static bool match(struct chain *ch, const struct expect *e)
+static bool took(struct chain *ch, struct record *rec, size_t i)
 {
+	const struct scn_step *st = step_of(ch);
+
+	rec->used = true;
+	if (!st->call[0] && i + 1 > ch->cursor)
+		ch->cursor = i + 1;
+	return true;
+}
+
+static bool match(struct chain *ch, const struct scn_step *st)
+{
+	const struct expect *e = &st->exp;
 	struct runner *r = ch->r;
 	char got[sizeof(e->digits) * 2];
+	size_t at[sizeof(got)];       /* where each digit of GOT is */
+	const char *ref = st->call;
 	size_t n = 0;
 
-	for (size_t i = ch->cursor; i < r->nhist; i++) {
-		const struct record *rec = &r->hist[i];
+	/* An expect for one call looks at all that call's events not yet
+	 * taken, as calls move in any order against each other; the
+	 * others go on from the chain's cursor. */
+	for (size_t i = ref[0] ? 0 : ch->cursor; i < r->nhist; i++) {
+		struct record *rec = &r->hist[i];
 
-		if (strcmp(rec->ua, ch->inst->name))
+		/* INSTANCE/CALL: only that call's events */
+		if (rec->used || strcmp(rec->ua, ch->inst->name) ||
+		    (ref[0] && strcmp(rec->call, ref) &&
+		     strcmp(rec->label, ref) && strcmp(rec->ordinal, ref)))
 			continue;
 
-		if (e->kind == EXPECT_REG && !strcmp(rec->reg, e->reg) &&
+		if (e->kind == EXPECT_XFER && rec->xfer &&
+		    !strcmp(rec->reg, e->reg) &&
 		    (e->code < 0 || e->code == rec->code)) {
-			ch->cursor = i + 1;
-			return true;
+			return took(ch, rec, i);
+		}
+
+		if (e->kind == EXPECT_REG && !rec->xfer &&
+		    !strcmp(rec->reg, e->reg) &&
+		    (e->code < 0 || e->code == rec->code)) {
+			return took(ch, rec, i);
 		}
 
 		if (e->kind == EXPECT_STATE && !rec->dtmf && !rec->reg[0] &&
+		    !rec->xfer &&
 		    rec->state == e->state &&
 		    (e->code < 0 || e->code == rec->code)) {
-			ch->cursor = i + 1;
-			return true;
+			return took(ch, rec, i);
 		}
 
 		if (e->kind == EXPECT_DTMF && rec->dtmf &&
 		    n < sizeof(got) - 1) {
+			at[n] = i;
 			got[n++] = rec->digit;
 			got[n] = '\0';
 			if (strstr(got, e->digits)) {
-				ch->cursor = i + 1;
-				return true;
+				/* every digit of the match is taken, so a
+				 * second expect for the call needs new ones */
+				for (size_t k = n - strlen(e->digits); k < n;
+				     k++)
+					r->hist[at[k]].used = true;
+				return took(ch, rec, i);
 			}
 		}
 	}
@@ -197,7 +232,7 @@ static void chain_run(void *arg)
 		}
 
 		if (!strcmp(st->cmd->verb, "expect")) {
-			if (!match(ch, &st->exp)) {
+			if (!match(ch, st)) {
 				ch->expecting = true;
 				tmr_start(&ch->tmr, st->exp.timeout_ms,
 					  expect_timeout, ch);
@@ -208,13 +243,57 @@ static void chain_run(void *arg)
 			continue;
 		}
 
-		if (cmd_exec(r->app, ch->inst, st->cmd, st->args, err,
-			     sizeof(err))) {
+		if (cmd_exec(r->app, ch->inst, st->cmd, st->call, st->args,
+			     err, sizeof(err))) {
 			fail(ch, err[0] ? err : "failed");
 			return;
 		}
 		advance(ch);
 	}
+}
+
+static void push(struct runner *r, const struct record *rec)
+{
+	if (r->nhist == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		/* libre's mem_realloc() does not accept NULL. */
+		struct record *h = r->hist ?
+			mem_realloc(r->hist, cap * sizeof(*h)) :
+			mem_zalloc(cap * sizeof(*h), NULL);
+		if (!h)
+			return;
+		r->hist = h;
+		r->cap = cap;
+	}
+	r->hist[r->nhist++] = *rec;
+}
+
+/* A transfer event as what `expect` calls it: transferred,
+ * transfer_failed, referred, replaced. */
+static void push_transfer(struct runner *r, struct record *rec,
+			  const struct event *ev)
+{
+	const char *state = event_str(ev, "state");
+	const char *role = event_str(ev, "role");
+	int64_t code;
+
+	if (!state || !role)
+		return;
+	rec->xfer = true;
+	if (event_int(ev, "code", &code) && code > 0)
+		rec->code = (int)code;
+
+	if (!strcmp(state, "referred"))
+		str_copy(rec->reg, sizeof(rec->reg), "referred");
+	else if (!strcmp(state, "succeeded"))
+		str_copy(rec->reg, sizeof(rec->reg), "transferred");
+	else if (!strcmp(state, "failed") || !strcmp(state, "declined"))
+		str_copy(rec->reg, sizeof(rec->reg), "transfer_failed");
+	else if (!strcmp(state, "replaced"))
+		str_copy(rec->reg, sizeof(rec->reg), "replaced");
+	else
+		return;
+	push(r, rec);
 }
 
 static void event_handler(const struct event *ev, void *arg)
@@ -230,7 +309,20 @@ static void event_handler(const struct event *ev, void *arg)
 
 	memset(&rec, 0, sizeof(rec));
 	str_copy(rec.ua, sizeof(rec.ua), ev->ua);
+	str_copy(rec.call, sizeof(rec.call), ev->call ? ev->call : "");
 	rec.code = -1;
+	if (ev->call) {
+		/* the call is still there while its events are emitted */
+		const struct call *call =
+			instance_call(app_instance(r->app, ev->ua), ev->call);
+
+		if (call_label(call))
+			str_copy(rec.label, sizeof(rec.label),
+				 call_label(call));
+		if (call)
+			re_snprintf(rec.ordinal, sizeof(rec.ordinal), "#%u",
+				    call_ordinal(call));
+	}
 
 	if (!strcmp(ev->type, "call.state")) {
 		s = event_str(ev, "state");
@@ -238,6 +330,7 @@ static void event_handler(const struct event *ev, void *arg)
 			return;
 		if (event_int(ev, "code", &code))
 			rec.code = (int)code;
+		push(r, &rec);
 	}
 	else if (!strcmp(ev->type, "reg.state")) {
 		s = event_str(ev, "state");
@@ -246,6 +339,7 @@ static void event_handler(const struct event *ev, void *arg)
 		str_copy(rec.reg, sizeof(rec.reg), s);
 		if (event_int(ev, "code", &code))
 			rec.code = (int)code;
+		push(r, &rec);
 	}
 	else if (!strcmp(ev->type, "dtmf.rx")) {
 		s = event_str(ev, "digit");
@@ -253,30 +347,21 @@ static void event_handler(const struct event *ev, void *arg)
 			return;
 		rec.dtmf = true;
 		rec.digit = s[0];
+		push(r, &rec);
+	}
+	else if (!strcmp(ev->type, "transfer")) {
+		push_transfer(r, &rec, ev);
 	}
 	else {
 		return;
 	}
-
-	if (r->nhist == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		/* libre's mem_realloc() does not accept NULL. */
-		struct record *h = r->hist ?
-			mem_realloc(r->hist, cap * sizeof(*h)) :
-			mem_zalloc(cap * sizeof(*h), NULL);
-		if (!h)
-			return;
-		r->hist = h;
-		r->cap = cap;
-	}
-	r->hist[r->nhist++] = rec;
 
 	/* Chains waiting on this instance try again on the next loop turn:
 	 * we may be inside a libre callback here. */
 	for (le = r->chains.head; le; le = le->next) {
 		struct chain *ch = le->data;
 		if (ch->expecting && !strcmp(ch->inst->name, ev->ua) &&
-		    match(ch, &step_of(ch)->exp)) {
+		    match(ch, step_of(ch))) {
 			advance(ch);
 			tmr_start(&ch->tmr, 0, chain_run, ch);
 		}

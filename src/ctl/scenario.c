@@ -51,7 +51,7 @@ static char *trim(char *s)
 int scenario_parse_line(struct scn_step *step, const char *line,
 			const struct conf *conf, char *err, size_t errsz)
 {
-	char buf[512], *s, *colon, *verb, *args;
+	char buf[512], *s, *colon, *slash, *verb, *args;
 	const struct cmd *cmd;
 	size_t col, nargs;
 	char *w[4], wbuf[512];
@@ -78,6 +78,23 @@ int scenario_parse_line(struct scn_step *step, const char *line,
 		return EINVAL;
 	}
 	*colon = '\0';
+	slash = strchr(s, '/');
+	if (slash) {
+		*slash = '\0';
+		if (strlen(trim(slash + 1)) >= sizeof(step->call)) {
+			re_snprintf(err, errsz, "%zu: the call name is longer "
+				    "than %zu characters",
+				    (size_t)(slash - buf) + 2,
+				    sizeof(step->call) - 1);
+			return EINVAL;
+		}
+		str_copy(step->call, sizeof(step->call), trim(slash + 1));
+		if (!step->call[0]) {
+			re_snprintf(err, errsz, "%zu: a call after '/' (an id, "
+				    "#N or a name)", (size_t)(slash - buf) + 2);
+			return EINVAL;
+		}
+	}
 	str_copy(step->inst, sizeof(step->inst), trim(s));
 
 	if (conf && !conf_instance(conf, step->inst)) {
@@ -105,6 +122,14 @@ int scenario_parse_line(struct scn_step *step, const char *line,
 	step->cmd = cmd;
 	str_copy(step->args, sizeof(step->args), args);
 
+	if (step->call[0] && cmd->target != CMD_CALL &&
+	    strcmp(cmd->verb, "expect")) {
+		re_snprintf(err, errsz, "%zu: %s acts on the instance, not on "
+			    "a call: leave out /%s", (size_t)(verb - buf) + 1,
+			    cmd->verb, step->call);
+		return EINVAL;
+	}
+
 	str_copy(wbuf, sizeof(wbuf), args);   /* as long as buf: no loss */
 	nargs = str_split(wbuf, w, 3);
 	if ((int)nargs < cmd->min_args || (int)nargs > cmd->max_args) {
@@ -129,6 +154,14 @@ int scenario_parse_line(struct scn_step *step, const char *line,
 		(void)duration_parse(&step->wait_ms, args);
 	else if (!strcmp(cmd->verb, "expect"))
 		(void)expect_parse(&step->exp, args, err, errsz, &col);
+
+	if (step->call[0] && step->cmd->target == CMD_FLOW &&
+	    step->exp.kind == EXPECT_REG) {
+		re_snprintf(err, errsz, "%zu: registration is the instance's, "
+			    "not a call's: leave out /%s",
+			    (size_t)(args - buf) + 1, step->call);
+		return EINVAL;
+	}
 
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* sipflow-scenario(5): lines of "INSTANCE: VERB ARGS". */
+/* sipflow-scenario(5): lines of "INSTANCE[/CALL]: VERB ARGS". */
 #ifndef SIPFLOW_SCENARIO_H
 #define SIPFLOW_SCENARIO_H
 
@@ -12,6 +12,7 @@ struct scn_step {
 	struct le le;
 	unsigned line;
 	char inst[32];
+	char call[32];           /* INSTANCE/CALL: an id, #N or a label */
 	const struct cmd *cmd;
 	char args[512];
 	char text[512];          /* the line as written, trimmed */

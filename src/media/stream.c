@@ -583,7 +583,8 @@ void stream_emit_stats(struct stream *s)
 		   EVI("lost", c.lost), EVI("ooo", c.ooo),
 		   EVD("jitter_ms", c.jitter_ms), EVI("rx_pt", c.rx_pt),
 		   EVI("concealed", c.concealed),
-		   EVI("jb_dropped", c.jb_dropped), EV_END);
+		   EVI("jb_dropped", c.jb_dropped),
+		   EVS("dir", sdp_dir_name(s->mc.dir)), EV_END);
 
 	if (s->mon) {
 		struct monitor_stats st;

@@ -40,13 +40,24 @@ struct evbus *call_bus(const struct call *call)
 	return call->inst->env->bus;
 }
 
+/* Who holds a call that is held: "local", "remote" or "both". */
+static const char *hold_of(const struct call *call)
+{
+	if (call->state != CALL_HELD && call->state != CALL_REMOTE_HELD)
+		return NULL;
+	return call->local_hold && call->remote_hold ? "both" :
+		call->local_hold ? "local" : "remote";
+}
+
 void call_emit_state(const struct call *call)
 {
 	evbus_emit(call_bus(call), "call.state", call->inst->name, call->id,
 		   EVS("state", call_state_name(call->state)),
 		   EVS("dir", call->dir == CALL_OUT ? "out" : "in"),
 		   EVS("peer", call->peer),
-		   EVS("sip_callid", call->sip_callid), EV_END);
+		   EVS("sip_callid", call->sip_callid),
+		   EVS_OPT("hold", hold_of(call)),
+		   EVS_OPT("label", call->label), EV_END);
 }
 
 void call_set_state(struct call *call, enum call_state st)
@@ -73,7 +84,7 @@ static void emit_terminated(struct call *call, uint16_t code,
 		   EVS("peer", call->peer),
 		   EVS("sip_callid", call->sip_callid),
 		   EVI("code", code), EVS("reason", reason), EVS("by", by),
-		   EV_END);
+		   EVS_OPT("label", call->label), EV_END);
 }
 
 /* Enter `terminated` exactly once; the object goes away on the next loop
@@ -85,6 +96,11 @@ void call_terminate(struct call *call, uint16_t code, const char *reason,
 		return;
 
 	tmr_cancel(&call->tmr_answer);
+
+	/* a call placed for a REFER tells the transferor how it ended */
+	if (call->xfer_not)
+		call_refer_progress(call, code >= 300 ? code : 500, reason);
+	call_transfer_close(call);
 
 	/* The last statistics, before the peer's RTCP BYE or our teardown
 	 * can take them away. */
@@ -113,6 +129,13 @@ static void destructor(void *arg)
 	mem_deref(call->peer);
 	mem_deref(call->sip_callid);
 	mem_deref(call->rtag);
+	mem_deref(call->ltag);
+	mem_deref(call->rcontact);
+	mem_deref(call->label);
+	mem_deref(call->refer_to);
+	mem_deref(call->refer_by);
+	call_transfer_close(call);
+	mem_deref(call->xfer_not);
 }
 
 static int call_alloc(struct call **cp, struct instance *inst,
@@ -132,6 +155,7 @@ static int call_alloc(struct call **cp, struct instance *inst,
 	call->dir = dir;
 	call->state = dir == CALL_OUT ? CALL_CALLING : CALL_INCOMING;
 	re_snprintf(call->id, sizeof(call->id), "c%u", ++env->call_seq);
+	call->ordinal = ++inst->ncalls;
 	tmr_init(&call->tmr_answer);
 	tmr_init(&call->tmr_free);
 
@@ -181,23 +205,10 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 			 void *arg)
 {
 	struct call *call = arg;
-	struct media_choice mc;
-	int err;
 
 	if (call->state == CALL_TERMINATED)
 		return ECONNRESET;
-
-	/* A re-INVITE without SDP asks us to offer. */
-	if (!mbuf_get_left(msg->mb))
-		return call_encode_sdp(call, descp, true);
-
-	err = call_remote_sdp(call, msg->mb, true, &mc);
-	if (err)
-		return err;   /* libre answers 488 */
-
-	(void)call_start_media(call, &mc);
-	call_update_hold_state(call);
-	return call_encode_sdp(call, descp, false);
+	return call_offer_received(call, msg, descp);   /* or libre: 488 */
 }
 
 static int answer_handler(const struct sip_msg *msg, void *arg)
@@ -207,13 +218,16 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 	if (call->state == CALL_TERMINATED)
 		return 0;
 
+	/* the answer to our re-INVITE: its hold is now the call's */
+	call_modify_answered(call);
+
 	if (!call_apply_remote_answer(call, msg->mb)) {
 		/* The dialog exists; end it properly with a BYE. */
 		call_terminate(call, 488, "no common codec in answer", "local");
 		return 0;
 	}
 
-	call_update_hold_state(call);
+	call_update_hold_state(call, false);
 	return 0;
 }
 
@@ -237,23 +251,44 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 	else if (call->state == CALL_CALLING) {
 		call_set_state(call, CALL_RINGING);
 	}
+	if (call->xfer_not && msg->scode < 200)
+		call_refer_progress(call, msg->scode, NULL);
+}
+
+/* The peer's Contact URI in MSG (for an attended transfer's Refer-To). */
+static void save_contact(struct call *call, const struct sip_msg *msg)
+{
+	const struct sip_hdr *hdr = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	struct sip_addr addr;
+
+	if (!hdr || sip_addr_decode(&addr, &hdr->val))
+		return;
+	call->rcontact = mem_deref(call->rcontact);
+	(void)pl_strdup(&call->rcontact, &addr.auri);
 }
 
 static void estab_handler(const struct sip_msg *msg, void *arg)
 {
 	struct call *call = arg;
-	const struct pl *rtag;
+	const struct pl *rtag, *ltag;
 
 	if (call->state == CALL_TERMINATED)
 		return;
 
 	/* UAC: msg is the 200 (their tag in To).  UAS: the ACK (in From). */
 	rtag = call->dir == CALL_OUT ? &msg->to.tag : &msg->from.tag;
+	ltag = call->dir == CALL_OUT ? &msg->from.tag : &msg->to.tag;
 	call->rtag = mem_deref(call->rtag);
+	call->ltag = mem_deref(call->ltag);
 	(void)pl_strdup(&call->rtag, rtag);
+	(void)pl_strdup(&call->ltag, ltag);
+	if (call->dir == CALL_OUT)
+		save_contact(call, msg);
 
 	call_set_state(call, CALL_ESTABLISHED);
-	call_update_hold_state(call);
+	call_update_hold_state(call, false);
+	if (call->xfer_not)
+		call_refer_progress(call, 200, "OK");
 }
 
 static void close_handler(int err, const struct sip_msg *msg, void *arg)
@@ -323,14 +358,27 @@ int call_accept_session(struct call *call, uint16_t scode,
 			      call_reason_phrase(scode), inst->cfg->user,
 			      "application/sdp", desc, ua_auth, inst, false,
 			      offer_handler, answer_handler, estab_handler,
-			      call_info_handler, NULL, close_handler, call,
-			      NULL);
+			      call_info_handler, call_refer_handler,
+			      close_handler, call, NULL);
 }
 
 /* ---- outgoing ---- */
 
 int call_connect(struct call **cp, struct instance *inst, const char *uri,
 		 char *err, size_t errsz)
+{
+	return call_connect_with(cp, inst, uri, NULL, NULL, err, errsz);
+}
+
+int call_connect_as(struct call **cp, struct instance *inst, const char *uri,
+		    const char *label, char *err, size_t errsz)
+{
+	return call_connect_with(cp, inst, uri, NULL, label, err, errsz);
+}
+
+int call_connect_with(struct call **cp, struct instance *inst,
+		      const char *uri, const char *hdrs, const char *label,
+		      char *err, size_t errsz)
 {
 	const struct account *acct = &inst->cfg->account;
 	const char *routev[1] = {acct->outbound};
@@ -343,6 +391,12 @@ int call_connect(struct call **cp, struct instance *inst, const char *uri,
 	if (e) {
 		re_snprintf(err, errsz, "cannot set up media: %m", e);
 		return e;
+	}
+
+	if (label && label[0] && call_set_label(call, label)) {
+		mem_deref(call);
+		return errf(err, errsz, EEXIST, "%s already has a call named "
+			    "%s", inst->name, label);
 	}
 
 	e = call_encode_sdp(call, &offer, true);
@@ -359,8 +413,9 @@ int call_connect(struct call **cp, struct instance *inst, const char *uri,
 			    acct->outbound[0] ? 1 : 0,
 			    "application/sdp", offer, ua_auth, inst, false,
 			    offer_handler, answer_handler, progress_handler,
-			    estab_handler, call_info_handler, NULL,
-			    close_handler, call, NULL);
+			    estab_handler, call_info_handler,
+			    call_refer_handler, close_handler, call,
+			    hdrs ? "%s" : NULL, hdrs);
 	if (e) {
 		re_snprintf(err, errsz, "cannot send INVITE to %s: %m", uri,
 			    e);
@@ -404,6 +459,8 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 {
 	struct call *call = NULL;
 	struct media_choice mc;
+	bool replacing = false;
+	uint16_t code;
 	char peer[256];
 	int err;
 
@@ -435,6 +492,7 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 		return;
 	}
 	call->inv = mem_ref((void *)msg);
+	save_contact(call, msg);
 
 	/* Announce `incoming` first, so the call is known before whatever
 	 * the offer check decides. */
@@ -454,6 +512,26 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 	}
 
 	(void)sip_treply(&call->st, inst->sip, msg, 100, "Trying");
+
+	/* an attended transfer: the INVITE takes a call's place, and is
+	 * answered at once (RFC 3891) */
+	code = call_replaces(call, msg, &replacing);
+	if (code) {
+		(void)sip_treply(&call->st, inst->sip, msg, code,
+				 call_reason_phrase(code));
+		call_terminate(call, code, code == 481 ?
+			       "Replaces names no call of ours" :
+			       code == 486 ? "Replaces early-only, the call "
+			       "is up" : "malformed Replaces", "local");
+		return;
+	}
+	if (replacing) {
+		char why[128];
+
+		if (call_answer(call, why, sizeof(why)))
+			call_error(call, "answer", "%s", why);
+		return;
+	}
 
 	call_answer_policy(call);
 }
@@ -498,6 +576,29 @@ void call_second(struct call *call, uint64_t now)
 
 	if (stream_rx_timed_out(call->strm, now, call->inst->rtp_timeout_ms))
 		call_terminate(call, 408, "rtp timeout", "local");
+}
+
+int call_set_label(struct call *call, const char *label)
+{
+	for (struct le *le = call->inst->calls.head; le; le = le->next) {
+		const struct call *other = le->data;
+
+		if (other != call && other->state != CALL_TERMINATED &&
+		    other->label && !strcmp(other->label, label))
+			return EEXIST;
+	}
+	call->label = mem_deref(call->label);
+	return str_dup(&call->label, label);
+}
+
+const char *call_label(const struct call *call)
+{
+	return call ? call->label : NULL;
+}
+
+unsigned call_ordinal(const struct call *call)
+{
+	return call ? call->ordinal : 0;
 }
 
 struct instance *call_instance(const struct call *call)

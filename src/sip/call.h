@@ -28,6 +28,9 @@ int  call_state_parse(enum call_state *st, const char *name);
 /* Place a call to URI (already resolved). */
 int  call_connect(struct call **cp, struct instance *inst, const char *uri,
 		  char *err, size_t errsz);
+/* ... and name it LABEL for scenario lines (NULL: no name). */
+int  call_connect_as(struct call **cp, struct instance *inst, const char *uri,
+		     const char *label, char *err, size_t errsz);
 /* An INVITE outside any dialog arrived (sipsess connect handler). */
 void call_incoming(struct instance *inst, const struct sip_msg *msg);
 /* A 2xx that belongs to none of libre's dialogs: a second fork. */
@@ -56,6 +59,37 @@ int  call_monitor(struct call *call, int leg, char *err, size_t errsz);
 /* An INFO in the dialog: DTMF or 415. */
 void call_info_received(struct call *call, struct sip *sip,
 			const struct sip_msg *msg);
+
+/* Mid-call (call_hold.c): a re-INVITE that holds the peer (as the
+ * instance's hold style says) or resumes it. */
+int  call_hold(struct call *call, bool hold, char *err, size_t errsz);
+bool call_held_locally(const struct call *call);
+bool call_held_remotely(const struct call *call);
+/* Transfer (call_transfer.c): REFER the peer to URI (blind), or, with
+ * CONSULT, to CONSULT's peer with Replaces (attended). */
+int  call_transfer(struct call *call, const char *uri, struct call *consult,
+		   char *err, size_t errsz);
+/* refer = ask (call_refer.c): the operator's answer to the peer's
+ * REFER. */
+int  call_refer_decide(struct call *call, bool accept, char *err,
+		       size_t errsz);
+/* The session after it is up (call_modify.c): an UPDATE in the dialog,
+ * the call a request belongs to, a response the instance received. */
+void call_update_received(struct call *call, const struct sip_msg *msg);
+/* Would the offer in MSG (a re-INVITE) negotiate?  False with the reason
+ * in WHY when nothing in it matches our codecs. */
+bool call_offer_acceptable(const struct call *call, const struct sip_msg *msg,
+			   char *why, size_t whysz);
+struct call *call_of_dialog(const struct list *calls,
+			    const struct sip_msg *msg);
+void call_response_seen(struct instance *inst, const struct sip_msg *msg);
+
+/* A name for scenario lines (`call bob as NAME`); EEXIST when a call of
+ * the instance that is up has it. */
+int  call_set_label(struct call *call, const char *label);
+const char *call_label(const struct call *call);
+/* N for the instance's Nth call (from 1), which "#N" names. */
+unsigned call_ordinal(const struct call *call);
 
 /* Once a second: statistics and the RTP timeout. */
 void call_second(struct call *call, uint64_t now);

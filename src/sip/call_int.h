@@ -15,11 +15,15 @@ struct call {
 	struct le le;               /* in instance->calls */
 	struct instance *inst;
 	char id[16];
+	unsigned ordinal;           /* the instance's Nth call: "#N" */
 	enum call_state state;
 	enum call_dir dir;
 	char *peer;
 	char *sip_callid;
 	char *rtag;                 /* remote tag once the dialog exists */
+	char *ltag;                 /* our tag, likewise */
+	char *rcontact;             /* the peer's Contact URI */
+	char *label;                /* `call ... as NAME`, or NULL */
 
 	struct sipsess *sess;
 	/* An incoming INVITE before we hand it to sipsess: our own server
@@ -33,6 +37,21 @@ struct call {
 	struct sdp_session *sdp;
 	struct sdp_media *sdpm;
 	struct stream *strm;
+
+	/* hold (call_hold.c): what we asked for, what the peer did */
+	bool local_hold;            /* our latest offer holds the peer */
+	bool remote_hold;           /* the peer's SDP holds us */
+	bool modify_pending;        /* our re-INVITE awaits its answer */
+	bool modify_hold;           /* what that re-INVITE asks for */
+	bool replaced;              /* an INVITE with Replaces ended it */
+
+	/* transfer (call_transfer.c, call_refer.c) */
+	struct sipsub *xfer_sub;    /* our REFER and its NOTIFYs */
+	bool xfer_final;            /* its final NOTIFY (or failure) came */
+	struct sipnot *xfer_not;    /* NOTIFY the transferor of this call */
+	struct sipnot *refer_asked; /* refer = ask: 202 sent, awaiting yes */
+	char *refer_to;             /* ... and where it asks us to go */
+	char *refer_by;             /* ... and who asks */
 
 	struct tmr tmr_answer;      /* answer = auto:DELAY */
 	struct tmr tmr_free;
@@ -66,13 +85,50 @@ int  call_start_media(struct call *call, const struct media_choice *mc);
 int  call_start_local_media(struct call *call);
 /* Apply an answer or early-media SDP in MB; false when it was unusable. */
 bool call_apply_remote_answer(struct call *call, struct mbuf *mb);
-/* What the peer's latest SDP means for our state while established. */
-void call_update_hold_state(struct call *call);
 
 /* call_answer.c: what answer = ... says to do with a new call, and the
  * reason phrase we send with CODE */
 void call_answer_policy(struct call *call);
 const char *call_reason_phrase(uint16_t code);
+
+/* call_hold.c: direction and hold state */
+/* Our direction, and the peer's c=0.0.0.0, applied to MC before the
+ * stream takes it. */
+void call_hold_filter(const struct call *call, struct media_choice *mc);
+/* Our re-INVITE's answer arrived (2xx): the hold it asked for holds. */
+void call_modify_answered(struct call *call);
+/* What the peer's latest SDP (an OFFER, or an answer) means for the
+ * hold states while the call is up. */
+void call_update_hold_state(struct call *call, bool offer);
+/* Our re-INVITE was answered CODE >= 300 (not a challenge, not 491). */
+void call_modify_refused(struct call *call, uint16_t code,
+			 const struct pl *reason);
+/* call_modify.c: an offer from the peer after the call is up */
+int  call_offer_received(struct call *call, const struct sip_msg *msg,
+			 struct mbuf **descp);
+/* Place a call with extra header lines HDRS (each ending in CRLF) and
+ * LABEL (both may be NULL). */
+int  call_connect_with(struct call **cp, struct instance *inst,
+		       const char *uri, const char *hdrs, const char *label,
+		       char *err, size_t errsz);
+
+/* call_transfer.c, call_refer.c */
+void call_refer_handler(struct sip *sip, const struct sip_msg *msg,
+			void *arg);
+/* An INVITE with Replaces (RFC 3891): *MATCHED when it names a dialog
+ * of ours that is up, which then ends.  0, or the code to refuse the
+ * INVITE with (481: no such dialog). */
+uint16_t call_replaces(struct call *call, const struct sip_msg *msg,
+		       bool *matched);
+/* A call we placed for a REFER moved: tell the transferor. */
+void call_refer_progress(struct call *call, uint16_t code,
+			 const char *reason);
+void call_transfer_close(struct call *call);
+void call_transfer_accepted(struct call *call, uint16_t code);
+/* A `transfer` event about CALL (CODE 0: none; the others may be NULL). */
+void call_emit_transfer(const struct call *call, const char *role,
+			const char *state, uint16_t code, const char *reason,
+			const char *target, const char *other);
 
 /* call_actions.c: DTMF by SIP INFO, both ways */
 void call_info_handler(struct sip *sip, const struct sip_msg *msg,

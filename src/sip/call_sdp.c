@@ -93,10 +93,12 @@ int call_remote_sdp(struct call *call, struct mbuf *mb, bool offer,
 int call_start_media(struct call *call, const struct media_choice *mc)
 {
 	bool first = !stream_choice(call->strm);
+	struct media_choice held = *mc;
 	char err[256];
 	int e;
 
-	e = stream_start(call->strm, mc);
+	call_hold_filter(call, &held);
+	e = stream_start(call->strm, &held);
 
 	/* record = on: from the first frame, early media included */
 	if (!e && first && call->inst->cfg->record)
@@ -117,23 +119,6 @@ bool call_apply_remote_answer(struct call *call, struct mbuf *mb)
 
 	(void)call_start_media(call, &mc);
 	return true;
-}
-
-/* What the peer's latest SDP means for our state while established. */
-void call_update_hold_state(struct call *call)
-{
-	const struct media_choice *mc = stream_choice(call->strm);
-
-	if (!mc || call->state == CALL_HELD)
-		return;
-
-	if (call->state != CALL_ESTABLISHED &&
-	    call->state != CALL_REMOTE_HELD)
-		return;
-
-	/* The peer holds us when it stops receiving: we may not send. */
-	call_set_state(call, (mc->dir & SDP_SENDONLY) ? CALL_ESTABLISHED :
-		       CALL_REMOTE_HELD);
 }
 
 int call_start_local_media(struct call *call)

@@ -74,6 +74,7 @@ static struct inst_conf *inst_new(struct conf *c, const char *name,
 	ic->dtmf_gap_ms = DTMF_GAP_MS;
 	ic->dtmf_detect = true;
 	account_init(&ic->account);
+	midcall_init(&ic->midcall);
 	list_append(&c->instances, &ic->le, ic);
 	return ic;
 }
@@ -372,6 +373,10 @@ static int instance_key(struct parse_ctx *ctx, struct inst_conf *ic,
 	else {
 		char why[256];
 		int e = account_key(&ic->account, key, val, why, sizeof(why));
+
+		if (e == ENOENT)
+			e = midcall_key(&ic->midcall, key, val, why,
+					sizeof(why));
 
 		if (e == ENOENT)
 			re_snprintf(ctx->err, ctx->errsz, "unknown key '%s' "

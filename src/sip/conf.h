@@ -10,6 +10,7 @@
 #include "media/recorder.h"
 #include "media/source.h"
 #include "account.h"
+#include "midcall.h"
 
 enum answer_mode { ANSWER_MANUAL, ANSWER_AUTO, ANSWER_REJECT };
 
@@ -40,6 +41,7 @@ struct inst_conf {
 	uint16_t rtp_min, rtp_max;   /* 0: from [general] */
 	int64_t rtp_timeout_ms;      /* -1: from [general] */
 	struct account account;      /* registrar, credentials, proxy */
+	struct midcall midcall;      /* hold style, REFER policy */
 };
 
 struct conf {

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 #include <re.h>
 #include "base/event.h"
@@ -20,6 +21,7 @@ static void destructor(void *arg)
 	inst->reg = mem_deref(inst->reg);
 	list_flush(&inst->calls);
 	list_flush(&inst->pings);
+	mem_deref(inst->evsock);
 	mem_deref(inst->sock);
 	mem_deref(inst->lsnr_fork);
 	mem_deref(inst->lsnr_req);
@@ -90,7 +92,7 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 	/* decoded for the events, and for what libre's sipreg does not
 	 * look at (reg_seen_response) */
 	if (!len || (!evbus_has_subscribers(inst->env->bus) &&
-		     (tx || !inst->reg)))
+		     (tx || (!inst->reg && list_isempty(&inst->calls)))))
 		return;
 
 	mb = mbuf_alloc(len);
@@ -113,6 +115,9 @@ static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
 
 	if (!tx && !msg->req && inst->reg)
 		reg_seen_response(inst, msg);
+	/* libre tells a session nothing of a refused re-INVITE */
+	if (!tx && !msg->req)
+		call_response_seen(inst, msg);
 
 	re_snprintf(cseq, sizeof(cseq), "%u %r", msg->cseq.num,
 		    &msg->cseq.met);
@@ -272,6 +277,11 @@ int instance_alloc(struct instance **ip, struct ua_env *env,
 	if (e)
 		goto out;
 
+	/* NOTIFYs for our REFERs */
+	e = sipevent_listen(&inst->evsock, inst->sip, 32, 32, NULL, NULL);
+	if (e)
+		goto out;
+
 	/* after sipsess: it takes what belongs to a session first */
 	e = ua_requests_listen(&inst->lsnr_req, inst);
 	if (e)
@@ -324,6 +334,24 @@ struct call *instance_call(const struct instance *inst, const char *id)
 	for (le = inst && id ? inst->calls.tail : NULL; le; le = le->prev) {
 		struct call *call = le->data;
 		if (!strcmp(call_id(call), id))
+			return call;
+	}
+	/* "#N": the instance's Nth call */
+	if (id && id[0] == '#') {
+		char *end;
+		unsigned long n = strtoul(id + 1, &end, 10);
+
+		for (le = !*end ? inst->calls.head : NULL; le; le = le->next) {
+			if (call_ordinal(le->data) == n)
+				return le->data;
+		}
+		return NULL;
+	}
+	/* a label names the newest call that carries it */
+	for (le = inst && id ? inst->calls.tail : NULL; le; le = le->prev) {
+		struct call *call = le->data;
+		const char *label = call_label(call);
+		if (label && !strcmp(label, id))
 			return call;
 	}
 	return NULL;

@@ -15,7 +15,8 @@ int  instance_alloc(struct instance **ip, struct ua_env *env,
 		    void *arg, char *err, size_t errsz);
 /* The call commands act on: the newest call not yet terminated. */
 struct call *instance_current_call(const struct instance *inst);
-/* The call with short id ID ("c3"), or NULL. */
+/* The call with short id ID ("c3"), the instance's Nth call ("#2"), or
+ * the newest with label ID (`call ... as ID`); NULL when none. */
 struct call *instance_call(const struct instance *inst, const char *id);
 /* Hang up all calls, let their BYE/CANCEL transactions finish, then
  * report to the closed handler. */

@@ -46,10 +46,12 @@ struct instance {
 	struct tls *tls;            /* for TLS, main or added */
 	unsigned extra_transports;  /* 1 << enum sip_transp, added to call */
 	struct sipsess_sock *sock;
+	struct sipevent_sock *evsock; /* REFER subscriptions, NOTIFY */
 	struct sip_lsnr *lsnr_fork;
 	struct sip_lsnr *lsnr_req;  /* requests no session took */
 	struct sip_lsnr *lsnr_gate; /* requests RFC 3261 refuses */
 	struct list calls;          /* struct call, oldest first */
+	unsigned ncalls;            /* calls so far: a call's #N */
 	struct sipreg *reg;         /* while registering or registered */
 	struct list pings;          /* OPTIONS awaiting their answer */
 	struct tmr tmr_reg;

@@ -10,6 +10,8 @@
  * have; those never reach this file. */
 #include <string.h>
 #include <re.h>
+#include "base/event.h"
+#include "call.h"
 #include "ua.h"
 #include "ua_gate.h"
 #include "ua_requests.h"
@@ -309,12 +311,16 @@ static bool require_apply(const struct sip_hdr *hdr, const struct sip_msg *msg,
 	size_t len = strlen(v->extra);
 
 	(void)msg;
+	/* RFC 3891: we take a call's place when asked */
+	if (!pl_strcasecmp(&hdr->val, "replaces"))
+		return false;
 	(void)re_snprintf(v->extra + len, sizeof(v->extra) - len, "%s%r",
 			  len ? ", " : "", &hdr->val);
 	return false;
 }
 
-/* We implement no extension a peer could require (RFC 3261 8.2.2.3). */
+/* The one extension a peer may require of us is replaces (RFC 3261
+ * 8.2.2.3). */
 static bool check_require(const struct sip_msg *msg, struct ua_verdict *v)
 {
 	char list[sizeof(v->extra)];
@@ -323,6 +329,8 @@ static bool check_require(const struct sip_msg *msg, struct ua_verdict *v)
 		return true;
 	v->extra[0] = '\0';
 	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_REQUIRE, require_apply, v);
+	if (!v->extra[0])
+		return true;
 	re_snprintf(list, sizeof(list), "%s", v->extra);
 	verdict(v, 420, "Bad Extension", "Require: %s", list);
 	re_snprintf(v->extra, sizeof(v->extra), "Unsupported: %s\r\n", list);
@@ -389,13 +397,51 @@ bool ua_gate_check(const struct sip_msg *msg, struct ua_verdict *v)
 	return check_require(msg, v) && check_invite_body(msg, v);
 }
 
+/* 488 with RFC 3261's Warning 305; the call goes on as it was. */
+static void refuse_reoffer(struct instance *inst, const struct call *call,
+			   const struct sip_msg *msg, const char *why)
+{
+	(void)sip_treplyf(NULL, NULL, inst->sip, msg, false, 488,
+			  "Not Acceptable Here",
+			  "Warning: 305 sipflow \"Incompatible media format\"\r\n"
+			  "Content-Length: 0\r\n\r\n");
+	evbus_error(inst->env->bus, inst->name, call_id(call), "modify",
+		    "refused the re-INVITE from %s with 488, the call goes on "
+		    "as it was: %s", call_peer(call), why);
+}
+
 static bool gate_handler(const struct sip_msg *msg, void *arg)
 {
 	struct instance *inst = arg;
 	struct ua_verdict v;
 
-	if (ua_gate_check(msg, &v))
+	if (ua_gate_check(msg, &v)) {
+		/* libre's sessions know no UPDATE (RFC 3311): ours do */
+		if (!pl_strcmp(&msg->met, "UPDATE")) {
+			struct call *call = call_of_dialog(&inst->calls, msg);
+
+			if (call)
+				call_update_received(call, msg);
+			else
+				(void)sip_treply(NULL, inst->sip, msg, 481,
+						 "Call/Transaction Does Not "
+						 "Exist");
+			return true;
+		}
+		/* a re-INVITE we cannot take: refused here, as libre would
+		 * give the 488 a reason phrase from strerror() */
+		if (!pl_strcmp(&msg->met, "INVITE") && pl_isset(&msg->to.tag)) {
+			struct call *call = call_of_dialog(&inst->calls, msg);
+			char why[256];
+
+			if (call && !call_offer_acceptable(call, msg, why,
+							   sizeof(why))) {
+				refuse_reoffer(inst, call, msg, why);
+				return true;
+			}
+		}
 		return false;   /* on to the session layer */
+	}
 
 	ua_refuse(inst, msg, v.code, v.reason, v.detail, v.extra);
 	return true;

@@ -12,9 +12,10 @@
 #include "ua.h"
 #include "ua_requests.h"
 
-#define ALLOW "INVITE, ACK, CANCEL, BYE, INFO, OPTIONS"
+#define ALLOW "INVITE, ACK, CANCEL, BYE, INFO, OPTIONS, REFER, NOTIFY, UPDATE"
 
-/* Methods of RFC 3261 and its extensions that we do not do (yet). */
+/* Methods of RFC 3261 and its extensions that we do not do outside a
+ * dialog (REFER, NOTIFY and UPDATE we do inside one). */
 static const char *const known[] = {
 	"REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "MESSAGE",
 	"REFER", "UPDATE",
@@ -86,6 +87,16 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	}
 	else if (!pl_strcmp(&msg->met, "CANCEL")) {
 		refuse(inst, msg, 481, "Transaction Does Not Exist");
+	}
+	else if (!pl_strcmp(&msg->met, "REFER") && pl_isset(&msg->to.tag)) {
+		/* in a dialog that is gone, or never was ours */
+		refuse(inst, msg, 481, "Call/Transaction Does Not Exist");
+	}
+	else if (!pl_strcmp(&msg->met, "REFER")) {
+		/* we take REFER in a call; one outside any (RFC 3515 allows
+		 * it) is not done */
+		ua_refuse(inst, msg, 501, "Not Implemented",
+			  "REFER outside a dialog", NULL);
 	}
 	else if (is_known(&msg->met)) {
 		refuse(inst, msg, 405, "Method Not Allowed");

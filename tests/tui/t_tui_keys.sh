@@ -88,8 +88,8 @@ send Escape
 wait_gone 'keys — \? or Esc closes'
 
 # (c) A key that does nothing says so and where to look.
-send x
-wait_screen "^'x' does nothing here; \\? lists the keys\$"
+send z
+wait_screen "^'z' does nothing here; \\? lists the keys\$"
 alive || tfail "sipflow died on an unbound key"
 
 send q

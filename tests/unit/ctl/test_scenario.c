@@ -89,6 +89,64 @@ static void test_call(void **state)
 	assert_string_equal(st.args, "sip:9@127.0.0.1:5080");
 }
 
+/* INSTANCE/CALL names a call; call ... as NAME gives one; the mid-call
+ * verbs check their arguments as the scenario loads. */
+static void test_call_refs(void **state)
+{
+	struct scn_step st;
+	char err[300];
+
+	assert_int_equal(parse(&st, "bob/c2: hold", state, err,
+			       sizeof(err)), 0);
+	assert_string_equal(st.inst, "bob");
+	assert_string_equal(st.call, "c2");
+	assert_ptr_equal(st.cmd, cmd_find("hold"));
+
+	assert_int_equal(parse(&st, " bob / #2 : expect held 3s", state,
+			       err, sizeof(err)), 0);
+	assert_string_equal(st.inst, "bob");
+	assert_string_equal(st.call, "#2");
+	assert_int_equal(st.exp.state, CALL_HELD);
+
+	assert_int_equal(parse(&st, "alice: hangup", state, err,
+			       sizeof(err)), 0);
+	assert_string_equal(st.call, "");
+
+	assert_int_equal(parse(&st, "bob: call carol as consult", state,
+			       err, sizeof(err)), 0);
+	assert_string_equal(st.args, "carol as consult");
+	assert_int_equal(parse(&st, "bob/consult: transfer --attended",
+			       state, err, sizeof(err)), 0);
+	assert_int_equal(parse(&st, "bob: transfer --attended #1", state,
+			       err, sizeof(err)), 0);
+	assert_int_equal(parse(&st, "bob: transfer sip:x@127.0.0.1:5099",
+			       state, err, sizeof(err)), 0);
+	assert_int_equal(parse(&st, "bob: transfer --accept", state, err,
+			       sizeof(err)), 0);
+	assert_int_equal(parse(&st, "alice: expect transfer_failed 603 2s",
+			       state, err, sizeof(err)), 0);
+	assert_int_equal(st.exp.kind, EXPECT_XFER);
+	assert_string_equal(st.exp.reg, "transfer_failed");
+	assert_int_equal(st.exp.code, 603);
+	assert_int_equal(parse(&st, "alice: expect referred", state, err,
+			       sizeof(err)), 0);
+	assert_int_equal(st.exp.code, -1);
+
+	bad(state, "bob/: hold", 5, "a call after '/'");
+	bad(state, "bob/c1: call alice", 9, "acts on the instance");
+	bad(state, "bob/c1: wait 1s", 9, "leave out /c1");
+	bad(state, "bob: call carol as c7", 20, "cannot name a call");
+	bad(state, "bob: call carol as #2", 20, "cannot name a call");
+	bad(state, "bob: call carol as 7up", 20, "cannot name a call");
+	bad(state, "bob: call carol like x", 17, "TARGET [as NAME]");
+	bad(state, "bob: transfer --attended c1 c2", 6, "transfer takes");
+	bad(state, "bob: transfer --maybe", 15, "TARGET, --attended");
+	bad(state, "bob: expect referred 603", 22, "unexpected");
+	bad(state, "bob/c1: expect registered", 16, "leave out /c1");
+	bad(state, "bob/abcdefghijklmnopqrstuvwxyz0123456789: hold", 5,
+	    "longer than 31");
+}
+
 static void test_blank_and_comment(void **state)
 {
 	struct scn_step st;
@@ -513,6 +571,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_call_refs, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_blank_and_comment,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expect_lines, setup,

@@ -591,6 +591,42 @@ static void test_port_range(void **state)
 }
 
 
+/* The mid-call keys: defaults, every value, and what a bad one says. */
+static void test_midcall(void **state)
+{
+	struct conf *c = NULL;
+	struct inst_conf *a, *b;
+	char path[64], err[512];
+	(void)state;
+
+	assert_int_equal(load(&c, "[alice]\nuser = 1\n"
+			      "[bob]\nuser = 2\nhold = zero\n"
+			      "refer = ask\ntransfer_hangup = off\n",
+			      path, sizeof(path), err, sizeof(err)), 0);
+	a = conf_instance(c, "alice");
+	b = conf_instance(c, "bob");
+	assert_int_equal(a->midcall.hold, HOLD_SENDONLY);
+	assert_int_equal(a->midcall.refer, REFER_ACCEPT);
+	assert_true(a->midcall.transfer_hangup);
+	assert_int_equal(b->midcall.hold, HOLD_ZERO);
+	assert_int_equal(b->midcall.refer, REFER_ASK);
+	assert_false(b->midcall.transfer_hangup);
+	mem_deref(c);
+
+	assert_int_equal(load(&c, "[a]\nhold = inactive\nrefer = reject\n",
+			      path, sizeof(path), err, sizeof(err)), 0);
+	assert_int_equal(conf_instance(c, "a")->midcall.hold, HOLD_INACTIVE);
+	assert_int_equal(conf_instance(c, "a")->midcall.refer, REFER_REJECT);
+	mem_deref(c);
+
+	load_bad("[a]\nhold = music\n", 2, "'music'", "hold",
+		 "sendonly, inactive or zero", "[a]", NULL);
+	load_bad("[a]\nuser = 1\nrefer = maybe\n", 3, "'maybe'",
+		 "accept, reject or ask", NULL);
+	load_bad("[a]\ntransfer_hangup = yes\n", 2, "transfer_hangup",
+		 "on or off", NULL);
+}
+
 /* An account: every key read, the password from where it is kept. */
 static void test_account(void **state)
 {
@@ -707,6 +743,7 @@ int main(void)
 		cmocka_unit_test(test_port_range),
 		cmocka_unit_test(test_account),
 		cmocka_unit_test(test_account_errors),
+		cmocka_unit_test(test_midcall),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
