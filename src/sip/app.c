@@ -84,6 +84,7 @@ int app_alloc(struct app **ap, struct conf *conf)
 		return ENOMEM;
 
 	app->env.conf = mem_ref(conf);
+	app->env.transport_for = instance_transport_for;
 	tmr_init(&app->tmr_second);
 	tmr_init(&app->tmr_quit);
 

@@ -359,7 +359,7 @@ int call_accept_session(struct call *call, uint16_t scode,
 			      "application/sdp", desc, ua_auth, inst, false,
 			      offer_handler, answer_handler, estab_handler,
 			      call_info_handler, call_refer_handler,
-			      close_handler, call, NULL);
+			      close_handler, call, UA_CAPS);
 }
 
 /* ---- outgoing ---- */
@@ -415,7 +415,7 @@ int call_connect_with(struct call **cp, struct instance *inst,
 			    offer_handler, answer_handler, progress_handler,
 			    estab_handler, call_info_handler,
 			    call_refer_handler, close_handler, call,
-			    hdrs ? "%s" : NULL, hdrs);
+			    UA_CAPS "%s", hdrs ? hdrs : "");
 	if (e) {
 		re_snprintf(err, errsz, "cannot send INVITE to %s: %m", uri,
 			    e);

@@ -100,9 +100,10 @@ static int reply(struct call *call, uint16_t scode, bool sdp, bool offer,
 	if (!e && !call->sess)
 		e = call_accept_session(call, scode, desc);
 	else if (!e && scode < 200)
-		e = sipsess_progress(call->sess, scode, reason, desc, NULL);
+		e = sipsess_progress(call->sess, scode, reason, desc,
+				     UA_CAPS);
 	else if (!e)
-		e = sipsess_answer(call->sess, scode, reason, desc, NULL);
+		e = sipsess_answer(call->sess, scode, reason, desc, UA_CAPS);
 	mem_deref(desc);
 	if (e)
 		re_snprintf(err, errsz, "cannot send %u: %m", scode, e);

@@ -67,7 +67,12 @@ static void follow(struct call *call, struct sipnot *notifier)
 		e = re_sdprintf(&hdrs, "Referred-By: %s\r\n%s%s%s",
 				call->refer_by, repl ? "Replaces: " : "",
 				repl ? repl : "", repl ? "\r\n" : "");
-	if (!e)
+	/* a Refer-To may name a transport the instance has not got */
+	if (!e && call->inst->env->transport_for &&
+	    call->inst->env->transport_for(call->inst, target, err,
+					   sizeof(err)))
+		e = EINVAL;
+	else if (!e)
 		e = call_connect_with(&nc, call->inst, target, hdrs, NULL, err,
 				      sizeof(err));
 	else

@@ -17,6 +17,18 @@ struct recwriter;
 struct loader;
 struct monitor;
 struct clip;
+struct instance;
+
+/* The methods a user agent takes (OPTIONS, refusals, every INVITE and
+ * its answers) and the extension it supports (RFC 3891 Replaces). */
+#define UA_ALLOW "INVITE, ACK, CANCEL, BYE, INFO, OPTIONS, REFER, NOTIFY, " \
+	"UPDATE"
+#define UA_CAPS "Allow: " UA_ALLOW "\r\nSupported: replaces\r\n"
+
+/* Make sure INST can send to URI: the transport it names is added when
+ * missing (instance_transport_for, which the calls may not include). */
+typedef int (ua_transport_h)(struct instance *inst, const char *uri,
+			     char *err, size_t errsz);
 
 /* What all instances share.  The app owns it and everything in it. */
 struct ua_env {
@@ -28,6 +40,7 @@ struct ua_env {
 	struct monitor *monitor;   /* local listening, opened on first use */
 	const char *audio_device;  /* --audio-device, or NULL: default */
 	unsigned call_seq;         /* the last short call id given, c<N> */
+	ua_transport_h *transport_for;  /* NULL: the instance's own only */
 };
 
 /* An instance has closed its stack for good (after instance_close). */

@@ -12,7 +12,7 @@
 #include "ua.h"
 #include "ua_requests.h"
 
-#define ALLOW "INVITE, ACK, CANCEL, BYE, INFO, OPTIONS, REFER, NOTIFY, UPDATE"
+#define ALLOW UA_ALLOW
 
 /* Methods of RFC 3261 and its extensions that we do not do outside a
  * dialog (REFER, NOTIFY and UPDATE we do inside one). */

@@ -7,7 +7,8 @@
 #             replaces bob's call, bob's leg to alice ends.
 # Either way alice ends up talking to carol: each hears the other's tone
 # (recordings at both ends).  Then the REFER policies: reject (603),
-# ask + --decline (NOTIFY 603, the call goes on), ask + --accept.
+# ask + --decline (NOTIFY 603, the call goes on), ask + --accept; and a
+# target on a transport the transferee does not listen on yet (TCP).
 . "$srcdir/tests/lib.sh"
 ports_for 55
 command -v sox >/dev/null || skip "sox not installed"
@@ -176,4 +177,25 @@ expect_count "$EV" '.ev=="transfer" and .ua=="alice" and .state=="asked"' 2 "ali
 expect_count "$EV" '.ev=="transfer" and .ua=="alice" and .state=="declined" and .code==603' 1 "she declines once"
 expect_count "$EV" '.ev=="transfer" and .ua=="bob" and .state=="failed" and .code==603' 1 "bob hears the 603"
 expect_count "$EV" '.ev=="call.state" and .ua=="carol" and .state=="incoming"' 1 "carol is called once"
+# 5. a Refer-To over another transport: carol listens on TCP only, alice
+# on UDP; alice adds TCP to follow the REFER
+conf ""
+sed -i "/^port = $((SIP_BASE + 2))\$/a transport = tcp" "$SCRATCH/conf"
+cat >"$SCRATCH/flow" <<FLOW
+alice:    call bob
+alice:    expect established 5s
+bob:      expect established 5s
+bob:      transfer sip:1003@127.0.0.1:$((SIP_BASE + 2));transport=tcp
+alice:    expect referred 5s
+carol:    expect established 10s
+bob:      expect transferred 10s
+alice/#1: expect terminated 200 5s
+alice:    wait 1s
+alice:    hangup
+carol:    expect terminated 5s
+FLOW
+run_sipflow tcp -c "$SCRATCH/conf" -s "$SCRATCH/flow" -r "$SCRATCH/r5"
+expect_rc 0
+expect_count "$EV" '.ev=="sip.tx" and .ua=="alice" and (.first_line|startswith("INVITE sip:1003@")) and (.remote|endswith("/TCP"))' 1 \
+	"alice's INVITE to carol goes over TCP"
 echo "ok"
