@@ -303,7 +303,7 @@ static bool console_command(struct tui *t, const char *line)
  * when it names none. */
 static void run_line(struct tui *t, const char *line)
 {
-	char full[600], err[256], inst[32], call[16];
+	char full[600], err[256], inst[32], call[32];
 	const char *colon = strchr(line, ':'), *space = strchr(line, ' ');
 	struct scn_step step;
 	const struct ui_call *c;

@@ -649,7 +649,10 @@ int cmd_run(struct app *app, const char *inst_name, const char *callid,
 
 	if (cmd->target == CMD_CALL && callid && callid[0]) {
 		call = instance_call(inst, callid);
-		if (!call || call_state(call) == CALL_TERMINATED)
+		if (!call)
+			return errf(err, errsz, ENOENT, "%s has no call %s",
+				    inst_name, callid);
+		if (call_state(call) == CALL_TERMINATED)
 			return errf(err, errsz, ENOENT, "%s is over",
 				    callid);
 	}

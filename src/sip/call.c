@@ -96,6 +96,7 @@ void call_terminate(struct call *call, uint16_t code, const char *reason,
 		return;
 
 	tmr_cancel(&call->tmr_answer);
+	tmr_cancel(&call->tmr_modify);
 
 	/* a call placed for a REFER tells the transferor how it ended */
 	if (call->xfer_not)
@@ -116,6 +117,7 @@ static void destructor(void *arg)
 	struct call *call = arg;
 
 	tmr_cancel(&call->tmr_answer);
+	tmr_cancel(&call->tmr_modify);
 	tmr_cancel(&call->tmr_free);
 	list_unlink(&call->le);
 
@@ -155,8 +157,8 @@ static int call_alloc(struct call **cp, struct instance *inst,
 	call->dir = dir;
 	call->state = dir == CALL_OUT ? CALL_CALLING : CALL_INCOMING;
 	re_snprintf(call->id, sizeof(call->id), "c%u", ++env->call_seq);
-	call->ordinal = ++inst->ncalls;
 	tmr_init(&call->tmr_answer);
+	tmr_init(&call->tmr_modify);
 	tmr_init(&call->tmr_free);
 
 	err = str_dup(&call->peer, peer ? peer : "");
@@ -219,7 +221,7 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 		return 0;
 
 	/* the answer to our re-INVITE: its hold is now the call's */
-	call_modify_answered(call);
+	call_modify_answered(call, msg);
 
 	if (!call_apply_remote_answer(call, msg->mb)) {
 		/* The dialog exists; end it properly with a BYE. */
@@ -251,8 +253,12 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 	else if (call->state == CALL_CALLING) {
 		call_set_state(call, CALL_RINGING);
 	}
-	if (call->xfer_not && msg->scode < 200)
-		call_refer_progress(call, msg->scode, NULL);
+	if (call->xfer_not && msg->scode < 200) {
+		char reason[64];
+
+		pl_strcpy(&msg->reason, reason, sizeof(reason));
+		call_refer_progress(call, msg->scode, reason);
+	}
 }
 
 /* The peer's Contact URI in MSG (for an attended transfer's Refer-To). */
@@ -427,6 +433,8 @@ int call_connect_with(struct call **cp, struct instance *inst,
 	if (e)
 		goto out;
 
+	/* numbered when announced: #N counts the calls the events show */
+	call->ordinal = ++inst->ncalls;
 	call_emit_state(call);   /* calling */
 
  out:
@@ -459,7 +467,7 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 {
 	struct call *call = NULL;
 	struct media_choice mc;
-	bool replacing = false;
+	struct call *replaced = NULL;
 	uint16_t code;
 	char peer[256];
 	int err;
@@ -496,6 +504,7 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 
 	/* Announce `incoming` first, so the call is known before whatever
 	 * the offer check decides. */
+	call->ordinal = ++inst->ncalls;
 	call_emit_state(call);
 
 	if (mbuf_get_left(msg->mb)) {
@@ -515,7 +524,7 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 
 	/* an attended transfer: the INVITE takes a call's place, and is
 	 * answered at once (RFC 3891) */
-	code = call_replaces(call, msg, &replacing);
+	code = call_replaces(call, msg, &replaced);
 	if (code) {
 		(void)sip_treply(&call->st, inst->sip, msg, code,
 				 call_reason_phrase(code));
@@ -525,11 +534,14 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 			       "is up" : "malformed Replaces", "local");
 		return;
 	}
-	if (replacing) {
+	if (replaced) {
 		char why[128];
 
+		/* RFC 3891: accept, then end the dialog it replaces */
 		if (call_answer(call, why, sizeof(why)))
 			call_error(call, "answer", "%s", why);
+		else
+			call_replace(call, replaced);
 		return;
 	}
 

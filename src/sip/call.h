@@ -63,8 +63,6 @@ void call_info_received(struct call *call, struct sip *sip,
 /* Mid-call (call_hold.c): a re-INVITE that holds the peer (as the
  * instance's hold style says) or resumes it. */
 int  call_hold(struct call *call, bool hold, char *err, size_t errsz);
-bool call_held_locally(const struct call *call);
-bool call_held_remotely(const struct call *call);
 /* Transfer (call_transfer.c): REFER the peer to URI (blind), or, with
  * CONSULT, to CONSULT's peer with Replaces (attended). */
 int  call_transfer(struct call *call, const char *uri, struct call *consult,

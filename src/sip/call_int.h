@@ -9,7 +9,7 @@
 #include "base/event.h"
 #include "call.h"
 
-struct media_choice;
+#include "media/sdpneg.h"
 
 struct call {
 	struct le le;               /* in instance->calls */
@@ -41,9 +41,14 @@ struct call {
 	/* hold (call_hold.c): what we asked for, what the peer did */
 	bool local_hold;            /* our latest offer holds the peer */
 	bool remote_hold;           /* the peer's SDP holds us */
+	bool shown_local, shown_remote; /* what call.state said last */
 	bool modify_pending;        /* our re-INVITE awaits its answer */
 	bool modify_hold;           /* what that re-INVITE asks for */
-	bool replaced;              /* an INVITE with Replaces ended it */
+	uint32_t modify_cseq;       /* ... its CSeq (or a retry's, higher) */
+	uint32_t modify_lseq;       /* after a challenge: libre's CSeq then */
+	uint16_t modify_code;       /* ... and the challenge's code */
+	struct tmr tmr_modify;      /* challenge check, or asking again */
+	struct media_choice mc_peer; /* negotiated, before our hold */
 
 	/* transfer (call_transfer.c, call_refer.c) */
 	struct sipsub *xfer_sub;    /* our REFER and its NOTIFYs */
@@ -92,17 +97,21 @@ void call_answer_policy(struct call *call);
 const char *call_reason_phrase(uint16_t code);
 
 /* call_hold.c: direction and hold state */
+bool call_is_up(const struct call *call);
 /* Our direction, and the peer's c=0.0.0.0, applied to MC before the
  * stream takes it. */
 void call_hold_filter(const struct call *call, struct media_choice *mc);
-/* Our re-INVITE's answer arrived (2xx): the hold it asked for holds. */
-void call_modify_answered(struct call *call);
+/* An answer in MSG: when it is the 2xx to our re-INVITE, the hold it
+ * asked for holds (the caller settles the state). */
+void call_modify_answered(struct call *call, const struct sip_msg *msg);
+/* A final response >= 300 to an INVITE in the call's dialog (libre tells
+ * the session nothing of a refused re-INVITE; the trace brings it). */
+void call_modify_response(struct call *call, const struct sip_msg *msg);
+/* The peer's re-INVITE is answered while ours waits for libre's retry. */
+void call_modify_overtaken(struct call *call);
 /* What the peer's latest SDP (an OFFER, or an answer) means for the
  * hold states while the call is up. */
 void call_update_hold_state(struct call *call, bool offer);
-/* Our re-INVITE was answered CODE >= 300 (not a challenge, not 491). */
-void call_modify_refused(struct call *call, uint16_t code,
-			 const struct pl *reason);
 /* call_modify.c: an offer from the peer after the call is up */
 int  call_offer_received(struct call *call, const struct sip_msg *msg,
 			 struct mbuf **descp);
@@ -115,11 +124,13 @@ int  call_connect_with(struct call **cp, struct instance *inst,
 /* call_transfer.c, call_refer.c */
 void call_refer_handler(struct sip *sip, const struct sip_msg *msg,
 			void *arg);
-/* An INVITE with Replaces (RFC 3891): *MATCHED when it names a dialog
- * of ours that is up, which then ends.  0, or the code to refuse the
- * INVITE with (481: no such dialog). */
+/* An INVITE with Replaces (RFC 3891): *OLDP is the call of ours that is
+ * up and that it names.  0, or the code to refuse the INVITE with (400
+ * malformed, 481 no such dialog, 486 early-only for a confirmed one). */
 uint16_t call_replaces(struct call *call, const struct sip_msg *msg,
-		       bool *matched);
+		       struct call **oldp);
+/* CALL (answered) takes OLD's place: OLD ends with BYE. */
+void call_replace(struct call *call, struct call *old);
 /* A call we placed for a REFER moved: tell the transferor. */
 void call_refer_progress(struct call *call, uint16_t code,
 			 const char *reason);

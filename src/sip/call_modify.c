@@ -24,6 +24,10 @@ int call_offer_received(struct call *call, const struct sip_msg *msg,
 	struct media_choice mc;
 	int err;
 
+	/* ours waited for libre's retry after a 491: now it yields */
+	if (msg->req && !pl_strcmp(&msg->met, "INVITE"))
+		call_modify_overtaken(call);
+
 	/* A re-INVITE without SDP asks us to offer. */
 	if (!mbuf_get_left(msg->mb))
 		return call_encode_sdp(call, descp, true);
@@ -55,8 +59,8 @@ bool call_offer_acceptable(const struct call *call, const struct sip_msg *msg,
 	int err;
 
 	/* Tried on a session of its own, so the call's SDP state is the
-	 * last one agreed if we refuse.  What does not even decode is the
-	 * offer handler's to judge (it also reads SDP leniently). */
+	 * last one agreed if we refuse.  SDP that does not decode, even
+	 * without the lines libre cannot read, is refused too. */
 	if (!mbuf_get_left(mb) ||
 	    sdpneg_session(&sdp, &m, &call->inst->laddr, 9, codecs))
 		return true;
@@ -85,27 +89,30 @@ bool call_offer_acceptable(const struct call *call, const struct sip_msg *msg,
 	return ok;
 }
 
-static bool up(const struct call *call)
-{
-	return call->state == CALL_ESTABLISHED ||
-		call->state == CALL_HELD || call->state == CALL_REMOTE_HELD;
-}
-
 void call_update_received(struct call *call, const struct sip_msg *msg)
 {
 	struct sip *sip = call->inst->sip;
 	struct sip_contact contact;
 	struct mbuf *desc = NULL;
 	char why[256] = "";
+	struct sip_dialog *dlg;
 	bool acceptable;
 
-	if (!up(call)) {
-		/* RFC 3311 UPDATE in an early dialog: not offered (no
-		 * 100rel), so nothing negotiated to change yet */
-		(void)sip_treply(NULL, sip, msg, 491, "Request Pending");
-		return;
+	dlg = call->sess ? sipsess_dialog(call->sess) : NULL;
+	if (dlg && sip_dialog_established(dlg)) {
+		/* RFC 3261 12.2.2: in order, and a target refresh */
+		if (!sip_dialog_rseq_valid(dlg, msg)) {
+			(void)sip_treply(NULL, sip, msg, 500,
+					 "Server Internal Error");
+			return;
+		}
+		(void)sip_dialog_update(dlg, msg);
 	}
-	if (call->modify_pending) {
+
+	if (mbuf_get_left(msg->mb) && (!call_is_up(call) ||
+				       call->modify_pending)) {
+		/* an offer in an early dialog (no 100rel: nothing
+		 * negotiated to change yet), or crossing ours */
 		(void)sip_treply(NULL, sip, msg, 491, "Request Pending");
 		return;
 	}
@@ -190,19 +197,13 @@ void call_response_seen(struct instance *inst, const struct sip_msg *msg)
 
 	if (msg->scode < 300 || pl_strcmp(&msg->cseq.met, "INVITE"))
 		return;
-	/* a challenge is answered and a 491 retried by libre itself */
-	if (msg->scode == 401 || msg->scode == 407 || msg->scode == 491)
-		return;
 
 	for (le = list_head(&inst->calls); le; le = le->next) {
 		struct call *call = le->data;
 
-		if (!call->modify_pending || !call->sess || !call->sip_callid ||
-		    pl_strcmp(&msg->callid, call->sip_callid) ||
-		    msg->cseq.num != sip_dialog_lseq(sipsess_dialog(
-							    call->sess)))
-			continue;
-		call_modify_refused(call, msg->scode, &msg->reason);
-		return;
+		if (call->sip_callid && call->ltag &&
+		    !pl_strcmp(&msg->callid, call->sip_callid) &&
+		    !pl_strcmp(&msg->from.tag, call->ltag))
+			call_modify_response(call, msg);
 	}
 }

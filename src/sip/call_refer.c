@@ -119,6 +119,7 @@ void call_refer_handler(struct sip *sip, const struct sip_msg *msg,
 	enum refer_policy policy = inst->cfg->midcall.refer;
 	struct sipnot *notifier = NULL;
 	struct sip_addr addr;
+	struct pl method;
 	char uri[256];
 	int e;
 
@@ -144,6 +145,22 @@ void call_refer_handler(struct sip *sip, const struct sip_msg *msg,
 		re_sdprintf(&call->refer_by, "<%r>", &msg->from.auri);
 	if (e) {
 		(void)sip_treply(NULL, sip, msg, 500, "Server Internal Error");
+		return;
+	}
+	/* it goes into our INVITE: a folded line stays one line */
+	for (char *p = call->refer_by; *p; p++) {
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	}
+	/* what we can call: a SIP URI, with no method but INVITE */
+	if ((pl_strcasecmp(&addr.uri.scheme, "sip") &&
+	     pl_strcasecmp(&addr.uri.scheme, "sips")) ||
+	    (!msg_param_decode(&addr.uri.params, "method", &method) &&
+	     pl_strcasecmp(&method, "INVITE"))) {
+		(void)sip_treply(NULL, sip, msg, 400, "Bad Refer-To");
+		call_error(call, "transfer", "REFER from %s to %r: not a SIP "
+			   "URI to INVITE, refused with 400", call->peer,
+			   &addr.auri);
 		return;
 	}
 

@@ -97,6 +97,7 @@ int call_start_media(struct call *call, const struct media_choice *mc)
 	char err[256];
 	int e;
 
+	call->mc_peer = *mc;
 	call_hold_filter(call, &held);
 	e = stream_start(call->strm, &held);
 

@@ -13,12 +13,6 @@
 #include "reg.h"
 #include "ua.h"
 
-static bool up(const struct call *call)
-{
-	return call->state == CALL_ESTABLISHED ||
-		call->state == CALL_HELD || call->state == CALL_REMOTE_HELD;
-}
-
 void call_emit_transfer(const struct call *call, const char *role,
 			const char *state, uint16_t code, const char *reason,
 			const char *target, const char *other)
@@ -74,13 +68,18 @@ static void notify_handler(struct sip *sip, const struct sip_msg *msg,
 			   void *arg)
 {
 	struct call *call = arg;
-	struct pl code, reason;
+	struct pl code, gap, reason;
 	char why[128];
 
 	(void)sip_treply(NULL, sip, msg, 200, "OK");
 
-	if (re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
-		     "SIP/2.0 [0-9]+ [^\r\n]*", &code, &reason)) {
+	/* the body's first line is the status line of the transferee's
+	 * call (message/sipfrag): a code from 100 to 699 */
+	if (mbuf_get_left(msg->mb) < 12 ||
+	    memcmp(mbuf_buf(msg->mb), "SIP/2.0 ", 8) ||
+	    re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
+		     "SIP/2.0 [0-9]+[ ]+[^\r\n]*", &code, &gap, &reason) ||
+	    code.l != 3 || pl_u32(&code) < 100 || pl_u32(&code) > 699) {
 		call_error(call, "transfer", "a NOTIFY from %s carried no "
 			   "sipfrag status line", call->peer);
 		return;
@@ -125,7 +124,7 @@ int call_transfer(struct call *call, const char *uri, struct call *consult,
 	char from[256], *refer_to = NULL;
 	int e;
 
-	if (!up(call) || !call->sess)
+	if (!call_is_up(call) || !call->sess)
 		return errf(err, errsz, EINVAL, "%s is %s: only a call that "
 			    "is up can be transferred", call->id,
 			    call_state_name(call->state));
@@ -137,7 +136,7 @@ int call_transfer(struct call *call, const char *uri, struct call *consult,
 		if (consult == call || consult->inst != inst)
 			return errf(err, errsz, EINVAL, "an attended transfer "
 				    "needs a second call of %s", inst->name);
-		if (!up(consult) || !consult->rtag || !consult->ltag)
+		if (!call_is_up(consult) || !consult->rtag || !consult->ltag)
 			return errf(err, errsz, EINVAL, "%s is %s: the call "
 				    "to transfer to must be up", consult->id,
 				    call_state_name(consult->state));
@@ -186,15 +185,16 @@ void call_transfer_accepted(struct call *call, uint16_t code)
 }
 
 uint16_t call_replaces(struct call *call, const struct sip_msg *msg,
-		       bool *matched)
+		       struct call **oldp)
 {
 	const struct sip_hdr *hdr = sip_msg_hdr(msg, SIP_HDR_REPLACES);
 	struct pl callid, params, ttag, ftag, early;
-	char reason[64];
 
-	*matched = false;
+	*oldp = NULL;
 	if (!hdr)
 		return 0;
+	if (sip_msg_hdr_count(msg, SIP_HDR_REPLACES) > 1)
+		return 400;   /* RFC 3891 3 */
 
 	if (re_regex(hdr->val.p, hdr->val.l, "[^;]+[^]*", &callid,
 		     &params) ||
@@ -206,7 +206,7 @@ uint16_t call_replaces(struct call *call, const struct sip_msg *msg,
 		struct call *old = le->data;
 
 		/* RFC 3891 3: to-tag is the recipient's (our) tag */
-		if (old == call || !up(old) || !old->ltag || !old->rtag ||
+		if (old == call || !call_is_up(old) || !old->ltag || !old->rtag ||
 		    pl_strcmp(&callid, old->sip_callid) ||
 		    pl_strcmp(&ttag, old->ltag) ||
 		    pl_strcmp(&ftag, old->rtag))
@@ -215,20 +215,31 @@ uint16_t call_replaces(struct call *call, const struct sip_msg *msg,
 		if (!msg_param_exists(&params, "early-only", &early))
 			return 486;
 
-		*matched = true;
-		old->replaced = true;
-		call_emit_transfer(call, "target", "replaced", 0, NULL,
-				   call->peer, old->id);
-		re_snprintf(reason, sizeof(reason), "replaced by %s",
-			    call->id);
-		call_terminate(old, 200, reason, "local");
+		*oldp = old;
 		return 0;
 	}
 	return 481;
 }
 
+void call_replace(struct call *call, struct call *old)
+{
+	char reason[64];
+
+	call_emit_transfer(call, "target", "replaced", 0, NULL, call->peer,
+			   old->id);
+	re_snprintf(reason, sizeof(reason), "replaced by %s", call->id);
+	call_terminate(old, 200, reason, "local");
+}
+
 void call_transfer_close(struct call *call)
 {
+	/* our REFER's outcome, if it never came: the call ended first */
+	if (call->xfer_sub && !call->xfer_final) {
+		call->xfer_final = true;
+		call_emit_transfer(call, "transferor", "failed", 487,
+				   "the call ended before the transfer's "
+				   "outcome", NULL, NULL);
+	}
 	call->xfer_sub = mem_deref(call->xfer_sub);
 	if (call->refer_asked) {
 		(void)sipevent_notifyf(call->refer_asked, NULL,

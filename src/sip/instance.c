@@ -341,7 +341,8 @@ struct call *instance_call(const struct instance *inst, const char *id)
 		char *end;
 		unsigned long n = strtoul(id + 1, &end, 10);
 
-		for (le = !*end ? inst->calls.head : NULL; le; le = le->next) {
+		for (le = inst && !*end ? inst->calls.head : NULL; le;
+		     le = le->next) {
 			if (call_ordinal(le->data) == n)
 				return le->data;
 		}

@@ -88,11 +88,8 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	else if (!pl_strcmp(&msg->met, "CANCEL")) {
 		refuse(inst, msg, 481, "Transaction Does Not Exist");
 	}
-	else if (!pl_strcmp(&msg->met, "REFER") && pl_isset(&msg->to.tag)) {
-		/* in a dialog that is gone, or never was ours */
-		refuse(inst, msg, 481, "Call/Transaction Does Not Exist");
-	}
 	else if (!pl_strcmp(&msg->met, "REFER")) {
+		/* (one with a To tag is libre's session layer's: 481) */
 		/* we take REFER in a call; one outside any (RFC 3515 allows
 		 * it) is not done */
 		ua_refuse(inst, msg, 501, "Not Implemented",
