@@ -78,6 +78,10 @@ void call_update_received(struct call *call, const struct sip_msg *msg);
  * in WHY when nothing in it matches our codecs. */
 bool call_offer_acceptable(const struct call *call, const struct sip_msg *msg,
 			   char *why, size_t whysz);
+/* 488 with RFC 3261's Warning 305 to the offer in MSG; the call goes on
+ * as it was.  WHY, when not NULL, goes into an `error` event. */
+void call_refuse_offer(struct call *call, const struct sip_msg *msg,
+		       const char *why);
 struct call *call_of_dialog(const struct list *calls,
 			    const struct sip_msg *msg);
 void call_response_seen(struct instance *inst, const struct sip_msg *msg);

@@ -98,6 +98,9 @@ void call_update_received(struct call *call, const struct sip_msg *msg)
 	struct sip_dialog *dlg;
 	bool acceptable;
 
+	/* our 2xx names where we are, as the INVITE's did */
+	sip_contact_set(&contact, call->inst->cfg->user, &msg->dst, msg->tp);
+
 	dlg = call->sess ? sipsess_dialog(call->sess) : NULL;
 	if (dlg && sip_dialog_established(dlg)) {
 		/* RFC 3261 12.2.2: in order, and a target refresh */
@@ -119,8 +122,6 @@ void call_update_received(struct call *call, const struct sip_msg *msg)
 
 	if (!mbuf_get_left(msg->mb)) {
 		/* a session refresh (RFC 4028) with nothing to negotiate */
-		sip_contact_set(&contact, call->inst->cfg->user,
-				&msg->dst, msg->tp);
 		(void)sip_treplyf(NULL, NULL, sip, msg, true, 200, "OK",
 				  "%HContent-Length: 0\r\n\r\n",
 				  sip_contact_print, &contact);
@@ -130,19 +131,11 @@ void call_update_received(struct call *call, const struct sip_msg *msg)
 	/* (call_offer_received names its own refusals) */
 	acceptable = call_offer_acceptable(call, msg, why, sizeof(why));
 	if (!acceptable || call_offer_received(call, msg, &desc)) {
-		(void)sip_treplyf(NULL, NULL, sip, msg, false, 488,
-				  "Not Acceptable Here",
-				  "Warning: 305 sipflow \"Incompatible media "
-				  "format\"\r\nContent-Length: 0\r\n\r\n");
-		if (!acceptable)
-			call_error(call, "modify", "refused the UPDATE from "
-				   "%s with 488, the call goes on as it was: "
-				   "%s", call->peer, why);
+		call_refuse_offer(call, msg, acceptable ? NULL : why);
 		mem_deref(desc);
 		return;
 	}
 
-	sip_contact_set(&contact, call->inst->cfg->user, &msg->dst, msg->tp);
 	(void)sip_treplyf(NULL, NULL, sip, msg, true, 200, "OK",
 			  "%H"
 			  "Content-Type: application/sdp\r\n"
@@ -153,6 +146,20 @@ void call_update_received(struct call *call, const struct sip_msg *msg)
 			  mbuf_get_left(desc), mbuf_buf(desc),
 			  mbuf_get_left(desc));
 	mem_deref(desc);
+}
+
+void call_refuse_offer(struct call *call, const struct sip_msg *msg,
+			const char *why)
+{
+	(void)sip_treplyf(NULL, NULL, call->inst->sip, msg, false, 488,
+			  "Not Acceptable Here",
+			  "Warning: 305 sipflow \"Incompatible media format\"\r\n"
+			  "Content-Length: 0\r\n\r\n");
+	if (why)
+		call_error(call, "modify", "refused the %s from %s with 488, "
+			   "the call goes on as it was: %s",
+			   pl_strcmp(&msg->met, "INVITE") ? "UPDATE" :
+			   "re-INVITE", call->peer, why);
 }
 
 struct call *call_of_dialog(const struct list *calls,

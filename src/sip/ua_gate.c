@@ -10,7 +10,6 @@
  * have; those never reach this file. */
 #include <string.h>
 #include <re.h>
-#include "base/event.h"
 #include "call.h"
 #include "ua.h"
 #include "ua_gate.h"
@@ -397,19 +396,6 @@ bool ua_gate_check(const struct sip_msg *msg, struct ua_verdict *v)
 	return check_require(msg, v) && check_invite_body(msg, v);
 }
 
-/* 488 with RFC 3261's Warning 305; the call goes on as it was. */
-static void refuse_reoffer(struct instance *inst, const struct call *call,
-			   const struct sip_msg *msg, const char *why)
-{
-	(void)sip_treplyf(NULL, NULL, inst->sip, msg, false, 488,
-			  "Not Acceptable Here",
-			  "Warning: 305 sipflow \"Incompatible media format\"\r\n"
-			  "Content-Length: 0\r\n\r\n");
-	evbus_error(inst->env->bus, inst->name, call_id(call), "modify",
-		    "refused the re-INVITE from %s with 488, the call goes on "
-		    "as it was: %s", call_peer(call), why);
-}
-
 static bool gate_handler(const struct sip_msg *msg, void *arg)
 {
 	struct instance *inst = arg;
@@ -436,7 +422,7 @@ static bool gate_handler(const struct sip_msg *msg, void *arg)
 
 			if (call && !call_offer_acceptable(call, msg, why,
 							   sizeof(why))) {
-				refuse_reoffer(inst, call, msg, why);
+				call_refuse_offer(call, msg, why);
 				return true;
 			}
 		}

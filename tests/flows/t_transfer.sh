@@ -13,23 +13,12 @@
 ports_for 55
 command -v sox >/dev/null || skip "sox not installed"
 
+# conf "ALICE KEY": lib.sh's alice (440 Hz, recording every call, and
+# the key) and bob (660 Hz, answering at once), and carol (1000 Hz).
 conf() {
-	cat >"$SCRATCH/conf" <<CONF
-[general]
-rtp_ports = $RTP_LO-$RTP_HI
-
-[alice]
-user = 1001
-port = $SIP_BASE
-source = tone:440
-record = on
-$1
-
-[bob]
-user = 1002
-port = $((SIP_BASE + 1))
-source = tone:660
-answer = auto
+	ALICE_EXTRA="record = on
+$1" BOB_EXTRA="answer = auto" write_conf "$SCRATCH/conf"
+	cat >>"$SCRATCH/conf" <<CONF
 
 [carol]
 user = 1003
