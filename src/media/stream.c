@@ -17,6 +17,18 @@ enum {
 	MAX_SAMPLES = 960,     /* 20 ms at 48 kHz */
 	RTP_HDR = 12,
 	JITTER_DEPTH = 2,      /* 40 ms: loopback and LAN peers */
+	BRIDGE_FRAMES = 4,     /* what a bridged leg holds of the other's */
+};
+
+/* A bridged leg's audio from the other leg: the frames the other leg
+ * received and decoded, oldest first.  Both legs tick on the re thread,
+ * so a small ring with no lock does; a leg that ticks twice in a row
+ * finds the ring empty and sends silence, one that falls behind drops
+ * the oldest frame. */
+struct bridge_ring {
+	int16_t pcm[BRIDGE_FRAMES][MAX_SAMPLES];
+	uint32_t n[BRIDGE_FRAMES];
+	unsigned rd, wr;
 };
 
 struct stream {
@@ -29,6 +41,7 @@ struct stream {
 
 	struct media_choice mc;
 	bool started;
+	bool stopped;              /* stream_stop(): the call has ended */
 	uint64_t started_ns;
 
 	/* send side */
@@ -53,7 +66,16 @@ struct stream {
 	struct dtmf_rx dtmf_rx;
 	bool inband_detect;
 
+	/* bridge (a PBX call): the other leg, what it heard for us, and
+	 * how its packets' timestamps map onto our clock when relayed */
+	struct stream *peer;
+	struct bridge_ring *ring;
+	uint32_t relay_ssrc, relay_ts_off;
+	bool relay_synced;
+	bool relayed_last;         /* the last tick was a relaying one */
+
 	struct recording *rec;     /* NULL when not recording */
+	struct recording *rec2;    /* a second file at once (PBX: both) */
 	struct monitor *mon;       /* the app's, while we are the leg heard */
 	enum mon_leg mon_leg;
 };
@@ -63,6 +85,7 @@ static void destructor(void *arg)
 	struct stream *s = arg;
 
 	sched_remove(&s->tick);
+	stream_unbridge(s);
 	player_clear(&s->player);
 	player_clear(&s->prompt);
 	load_job_cancel(s->loading);
@@ -70,6 +93,7 @@ static void destructor(void *arg)
 		monitor_set_owner(s->mon, NULL);
 	dtmf_rx_close(&s->dtmf_rx);
 	mem_deref(s->rec);
+	mem_deref(s->rec2);
 	mem_deref(s->rtp);
 	mem_deref(s->txmb);
 	mem_deref(s->ua);
@@ -105,7 +129,55 @@ static void next_audio(struct stream *s, int16_t *pcm, uint32_t n)
 			emit_play_end(s, "end");
 		return;
 	}
+	if (s->ring) {
+		struct bridge_ring *r = s->ring;
+		unsigned i = r->rd % BRIDGE_FRAMES;
+		uint32_t got = 0;
+
+		if (r->rd != r->wr) {
+			got = r->n[i] < n ? r->n[i] : n;
+			memcpy(pcm, r->pcm[i], got * sizeof(*pcm));
+			++r->rd;
+		}
+		if (got < n)
+			memset(pcm + got, 0, (n - got) * sizeof(*pcm));
+		return;
+	}
 	(void)player_read(&s->player, pcm, n);
+}
+
+/* The other leg received PCM: keep it for our next frame out. */
+static void bridge_push(struct stream *s, const int16_t *pcm, uint32_t n)
+{
+	struct bridge_ring *r = s->ring;
+	unsigned i;
+
+	if (!r)
+		return;
+	if (r->wr - r->rd == BRIDGE_FRAMES)
+		++r->rd;   /* we fell behind: the oldest frame goes */
+	i = r->wr % BRIDGE_FRAMES;
+	if (n > MAX_SAMPLES)
+		n = MAX_SAMPLES;
+	if (pcm)
+		memcpy(r->pcm[i], pcm, n * sizeof(*pcm));
+	else
+		memset(r->pcm[i], 0, n * sizeof(*pcm));
+	r->n[i] = n;
+	++r->wr;
+}
+
+/* Packets from the other leg go out as they are (their payload, our
+ * SSRC and sequence, their timestamps moved onto our clock) when both
+ * legs use one codec and we send nothing of our own just now (a prompt,
+ * DTMF): no decoding, no second jitter buffer, no delay. */
+bool stream_relaying(const struct stream *s)
+{
+	const struct stream *p = s ? s->peer : NULL;
+
+	return p && s->started && p->started && !s->stopped && !p->stopped &&
+		s->mc.codec == p->mc.codec &&
+		!s->prompt.clip && !dtmf_tx_busy(&s->dtmf);
 }
 
 /* Send the LEN bytes of payload already written after the RTP header
@@ -150,6 +222,18 @@ static bool send_frame(struct stream *s, int16_t *pcm, uint32_t n,
 	size_t len;
 
 	next_audio(s, pcm, n);
+
+	/* the other leg's packets went out as they came (relay_packet):
+	 * PCM is what they carried, for the recorder and the monitor */
+	if (stream_relaying(s)) {
+		s->relayed_last = true;
+		return sending;
+	}
+	if (s->relayed_last) {
+		/* our own packets again: a new talkspurt on our clock */
+		s->relayed_last = false;
+		s->marker = true;
+	}
 
 	out = dtmf_tx_frame(&s->dtmf, s->mc.codec->srate, s->ts, pcm, n, &f);
 	if (f.started)
@@ -205,9 +289,14 @@ void stream_tick(struct stream *s, uint64_t now)
 
 	if (received)
 		playout(s, rx, n, now);
+	if (s->peer)
+		bridge_push(s->peer, received ? rx : NULL, n);
 
 	if (s->rec)
 		recording_put(s->rec, received ? rx : NULL,
+			      sent ? tx : NULL, n);
+	if (s->rec2)
+		recording_put(s->rec2, received ? rx : NULL,
 			      sent ? tx : NULL, n);
 	if (s->mon)
 		monitor_put(s->mon, s->mon_leg, received ? rx : NULL,
@@ -217,6 +306,33 @@ void stream_tick(struct stream *s, uint64_t now)
 
 	/* The RTP clock runs on while we do not send (hold). */
 	s->ts += n;
+}
+
+/* A packet we received goes on to the other leg when it relays. */
+static void relay_packet(struct stream *s, const struct rtp_header *hdr,
+			 struct mbuf *mb, bool telev)
+{
+	struct stream *p = s->peer;
+	size_t len = mbuf_get_left(mb);
+	int pt;
+
+	if (!p || !stream_relaying(p) || !(p->mc.dir & SDP_SENDONLY) ||
+	    len > MAX_SAMPLES * 2)
+		return;
+	pt = telev ? p->mc.telev_pt : p->mc.pt;
+	if (pt < 0)
+		return;   /* it takes no RFC 4733: the digit is reported */
+
+	/* a new source (or the first packet): its clock starts where ours
+	 * is, so the peer sees one stream whatever the other leg did */
+	if (!p->relay_synced || hdr->ssrc != p->relay_ssrc) {
+		p->relay_ssrc = hdr->ssrc;
+		p->relay_ts_off = p->ts - hdr->ts;
+		p->relay_synced = true;
+		p->marker = true;
+	}
+	memcpy(p->txmb->buf + RTP_HDR, mbuf_buf(mb), len);
+	send_packet(p, pt, hdr->m, hdr->ts + p->relay_ts_off, len);
 }
 
 static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
@@ -247,6 +363,8 @@ void stream_rtp_input(struct stream *s, const struct rtp_header *hdr,
 	if (!s->started)
 		return;
 
+	relay_packet(s, hdr, mb, telev);
+
 	if (telev) {
 		dtmf_rx_event(&s->dtmf_rx, mbuf_buf(mb), len, hdr->ts, now);
 		/* The event took an audio slot and a sequence number: an
@@ -269,6 +387,14 @@ static void dtmf_rx_handler(char digit, enum dtmf_method m, uint32_t dur_ms,
 	evbus_emit(s->bus, "dtmf.rx", s->ua, s->callid, EVS("digit", d),
 		   EVS("method", dtmf_method_name(m)),
 		   EVI("duration_ms", dur_ms), EV_END);
+
+	/* a bridged leg that does not relay our packets sends the digit
+	 * itself: as an RFC 4733 event when it has one, else as tones */
+	if (s->peer && s->peer->started && !stream_relaying(s->peer)) {
+		enum dtmf_method pm = s->peer->mc.telev_pt >= 0 ?
+			DTMF_RFC4733 : DTMF_INBAND;
+		(void)stream_dtmf(s->peer, d, pm, dur_ms, DTMF_GAP_MS);
+	}
 }
 
 static void rtcp_handler(const struct sa *src, struct rtcp_msg *msg,
@@ -394,6 +520,7 @@ void stream_stop(struct stream *s)
 {
 	if (!s)
 		return;
+	s->stopped = true;
 	sched_remove(&s->tick);
 	load_job_cancel(s->loading);
 	s->loading = NULL;
@@ -485,12 +612,55 @@ void stream_record(struct stream *s, struct recording *rec, const char *mode)
 	}
 }
 
+void stream_record_also(struct stream *s, struct recording *rec,
+			const char *mode)
+{
+	struct recording *first = s->rec;
+
+	if (!first) {
+		stream_record(s, rec, mode);
+		return;
+	}
+	if (s->rec2) {
+		s->rec = s->rec2;
+		emit_rec_stop(s, "replaced", NULL);
+		s->rec = first;
+		s->rec2 = mem_deref(s->rec2);
+	}
+	s->rec2 = mem_ref(rec);
+	for (unsigned i = 0; i < 2 && recording_path(rec, i); i++) {
+		evbus_emit(s->bus, "rec.start", s->ua, s->callid,
+			   EVS("path", recording_path(rec, i)),
+			   EVS("mode", mode), EV_END);
+	}
+}
+
+const char *stream_record_path(const struct stream *s, unsigned idx)
+{
+	const char *p;
+	unsigned n = 0;
+
+	while (s && s->rec && (p = recording_path(s->rec, n)) && n < 2) {
+		if (n == idx)
+			return p;
+		++n;
+	}
+	idx -= n;
+	return s && s->rec2 ? recording_path(s->rec2, idx) : NULL;
+}
+
 bool stream_record_stop(struct stream *s, const char *reason)
 {
 	if (!s->rec)
 		return false;
 	emit_rec_stop(s, reason, NULL);
 	s->rec = mem_deref(s->rec);
+	if (s->rec2) {
+		s->rec = s->rec2;
+		s->rec2 = NULL;
+		emit_rec_stop(s, reason, NULL);
+		s->rec = mem_deref(s->rec);
+	}
 	return true;
 }
 
@@ -498,12 +668,61 @@ bool stream_record_failed(struct stream *s, unsigned id, int err)
 {
 	char why[128];
 
+	if (s->rec2 && recording_id(s->rec2) == id) {
+		struct recording *first = s->rec;
+
+		s->rec = s->rec2;
+		re_snprintf(why, sizeof(why), "%m", err);
+		emit_rec_stop(s, "error", why);
+		mem_deref(s->rec2);
+		s->rec2 = NULL;
+		s->rec = first;
+		return true;
+	}
 	if (!s->rec || recording_id(s->rec) != id)
 		return false;
 	re_snprintf(why, sizeof(why), "%m", err);
 	emit_rec_stop(s, "error", why);
 	s->rec = mem_deref(s->rec);
+	if (s->rec2) {
+		s->rec = s->rec2;   /* the second one goes on alone */
+		s->rec2 = NULL;
+	}
 	return true;
+}
+
+int stream_bridge(struct stream *a, struct stream *b)
+{
+	if (!a || !b || a == b)
+		return EINVAL;
+	stream_unbridge(a);
+	stream_unbridge(b);
+	a->ring = mem_zalloc(sizeof(*a->ring), NULL);
+	b->ring = mem_zalloc(sizeof(*b->ring), NULL);
+	if (!a->ring || !b->ring) {
+		a->ring = mem_deref(a->ring);
+		b->ring = mem_deref(b->ring);
+		return ENOMEM;
+	}
+	a->peer = b;
+	b->peer = a;
+	return 0;
+}
+
+void stream_unbridge(struct stream *s)
+{
+	struct stream *p = s ? s->peer : NULL;
+
+	if (!s)
+		return;
+	if (p) {
+		p->peer = NULL;
+		p->ring = mem_deref(p->ring);
+		p->relay_synced = false;
+	}
+	s->peer = NULL;
+	s->ring = mem_deref(s->ring);
+	s->relay_synced = false;
 }
 
 static void emit_monitor(struct stream *s, const char *type, bool on,

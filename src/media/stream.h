@@ -76,6 +76,12 @@ void stream_dtmf_info_rx(struct stream *s, char digit, uint32_t dur_ms);
 /* Feed every frame (received, sent) to REC from now on (rec.start; a
  * recording already running is stopped first). */
 void stream_record(struct stream *s, struct recording *rec, const char *mode);
+/* ... and REC as well, into a second file (a PBX's mixed and stereo
+ * recording of one call): stopped with the first. */
+void stream_record_also(struct stream *s, struct recording *rec,
+			const char *mode);
+/* The files being recorded (IDX 0.. over both recordings), or NULL. */
+const char *stream_record_path(const struct stream *s, unsigned idx);
 /* Stop recording: rec.stop with REASON; false when not recording. */
 bool stream_record_stop(struct stream *s, const char *reason);
 /* The writer failed recording ID with ERR: stop it if it is ours, with
@@ -86,6 +92,17 @@ bool stream_record_failed(struct stream *s, unsigned id, int err);
  * Emits `monitor`.  The caller makes sure one stream at a time has M. */
 void stream_monitor(struct stream *s, struct monitor *m, enum mon_leg leg);
 bool stream_monitored(const struct stream *s);
+
+/* Bridge two streams (a PBX call's legs): each sends what the other
+ * receives, relaying the packets when both use one codec (and this leg
+ * sends nothing of its own), else decoding and encoding again; RFC 4733
+ * digits cross either way.  A bridged stream sends none of its source.
+ * Each keeps its own socket, clock and counters.  Until both have
+ * started a leg sends silence. */
+int  stream_bridge(struct stream *a, struct stream *b);
+void stream_unbridge(struct stream *s);
+/* S sends the other leg's packets as they come (same codec). */
+bool stream_relaying(const struct stream *s);
 
 void stream_counters(const struct stream *s, struct stream_counters *c);
 /* Emit rtp.stats now. */

@@ -49,7 +49,13 @@ static const char *hold_of(const struct call *call)
 		call->local_hold ? "local" : "remote";
 }
 
-void call_emit_state(const struct call *call)
+void call_notify_watch(struct call *call)
+{
+	if (call->watch)
+		call->watch(call, call->watch_arg);
+}
+
+void call_emit_state(struct call *call)
 {
 	evbus_emit(call_bus(call), "call.state", call->inst->name, call->id,
 		   EVS("state", call_state_name(call->state)),
@@ -58,6 +64,7 @@ void call_emit_state(const struct call *call)
 		   EVS("sip_callid", call->sip_callid),
 		   EVS_OPT("hold", hold_of(call)),
 		   EVS_OPT("label", call->label), EV_END);
+	call_notify_watch(call);
 }
 
 void call_set_state(struct call *call, enum call_state st)
@@ -78,6 +85,10 @@ static void emit_terminated(struct call *call, uint16_t code,
 			    const char *reason, const char *by)
 {
 	call->state = CALL_TERMINATED;
+	call->end_code = code;
+	str_copy(call->end_reason, sizeof(call->end_reason),
+		 reason ? reason : "");
+	call->end_by = by;
 	evbus_emit(call_bus(call), "call.state", call->inst->name, call->id,
 		   EVS("state", "terminated"),
 		   EVS("dir", call->dir == CALL_OUT ? "out" : "in"),
@@ -85,6 +96,7 @@ static void emit_terminated(struct call *call, uint16_t code,
 		   EVS("sip_callid", call->sip_callid),
 		   EVI("code", code), EVS("reason", reason), EVS("by", by),
 		   EVS_OPT("label", call->label), EV_END);
+	call_notify_watch(call);
 }
 
 /* Enter `terminated` exactly once; the object goes away on the next loop
@@ -141,7 +153,8 @@ static void destructor(void *arg)
 }
 
 static int call_alloc(struct call **cp, struct instance *inst,
-		      enum call_dir dir, const char *peer)
+		      enum call_dir dir, const char *peer,
+		      const struct codec_list *codecs)
 {
 	struct ua_env *env = inst->env;
 	struct stream_prm prm;
@@ -187,7 +200,7 @@ static int call_alloc(struct call **cp, struct instance *inst,
 
 	err = sdpneg_session(&call->sdp, &call->sdpm, &ip,
 			     stream_local_port(call->strm),
-			     &inst->cfg->codecs);
+			     codecs ? codecs : &inst->cfg->codecs);
 	if (err)
 		goto out;
 
@@ -386,23 +399,45 @@ int call_connect_with(struct call **cp, struct instance *inst,
 		      const char *uri, const char *hdrs, const char *label,
 		      char *err, size_t errsz)
 {
+	struct call_prm prm;
+	struct call *call = NULL;
+	int e;
+
+	memset(&prm, 0, sizeof(prm));
+	prm.uri = uri;
+	prm.hdrs = hdrs;
+	prm.label = label;
+	e = call_place(&call, inst, &prm, err, errsz);
+	if (!e && cp)
+		*cp = call;
+	return e;
+}
+
+int call_place(struct call **cp, struct instance *inst,
+	       const struct call_prm *prm, char *err, size_t errsz)
+{
 	const struct account *acct = &inst->cfg->account;
 	const char *routev[1] = {acct->outbound};
+	const char *display = prm->display ? prm->display :
+		inst->cfg->display[0] ? inst->cfg->display : NULL;
+	const char *uri = prm->uri;
 	struct call *call = NULL;
 	struct mbuf *offer = NULL;
 	char from[256];
 	int e;
 
-	e = call_alloc(&call, inst, CALL_OUT, uri);
+	e = call_alloc(&call, inst, CALL_OUT, uri, prm->codecs);
 	if (e) {
 		re_snprintf(err, errsz, "cannot set up media: %m", e);
 		return e;
 	}
+	call->watch = prm->watch;
+	call->watch_arg = prm->arg;
 
-	if (label && label[0] && call_set_label(call, label)) {
+	if (prm->label && prm->label[0] && call_set_label(call, prm->label)) {
 		mem_deref(call);
 		return errf(err, errsz, EEXIST, "%s already has a call named "
-			    "%s", inst->name, label);
+			    "%s", inst->name, prm->label);
 	}
 
 	e = call_encode_sdp(call, &offer, true);
@@ -411,9 +446,11 @@ int call_connect_with(struct call **cp, struct instance *inst,
 
 	/* with an account, calls come from its AOR and go through its
 	 * outbound proxy; libre answers a 401/407 with ua_auth() */
-	ua_from_uri(inst, from, sizeof(from));
-	e = sipsess_connect(&call->sess, inst->sock, uri,
-			    inst->cfg->display[0] ? inst->cfg->display : NULL,
+	if (prm->from)
+		str_copy(from, sizeof(from), prm->from);
+	else
+		ua_from_uri(inst, from, sizeof(from));
+	e = sipsess_connect(&call->sess, inst->sock, uri, display,
 			    from, inst->cfg->user,
 			    acct->outbound[0] ? routev : NULL,
 			    acct->outbound[0] ? 1 : 0,
@@ -421,7 +458,7 @@ int call_connect_with(struct call **cp, struct instance *inst,
 			    offer_handler, answer_handler, progress_handler,
 			    estab_handler, call_info_handler,
 			    call_refer_handler, close_handler, call,
-			    UA_CAPS "%s", hdrs ? hdrs : "");
+			    UA_CAPS "%s", prm->hdrs ? prm->hdrs : "");
 	if (e) {
 		re_snprintf(err, errsz, "cannot send INVITE to %s: %m", uri,
 			    e);
@@ -441,6 +478,7 @@ int call_connect_with(struct call **cp, struct instance *inst,
 	mem_deref(offer);
 	if (e) {
 		/* sdp.local has named the call: end it for whoever saw it */
+		call->watch = NULL;
 		if (call->sdp_sent)
 			emit_terminated(call, 0, err, "local");
 		mem_deref(call);
@@ -463,7 +501,8 @@ static void cancel_handler(void *arg)
 	call_terminate(call, 487, "cancelled", "remote");
 }
 
-void call_incoming(struct instance *inst, const struct sip_msg *msg)
+int call_take(struct call **cp, struct instance *inst,
+	      const struct sip_msg *msg, call_watch_h *watch, void *arg)
 {
 	struct call *call = NULL;
 	struct media_choice mc;
@@ -472,23 +511,26 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 	char peer[256];
 	int err;
 
+	*cp = NULL;
 	if (inst->closing) {
 		(void)sip_treply(NULL, inst->sip, msg, 503,
 				 "Service Unavailable");
-		return;
+		return ESHUTDOWN;
 	}
 
 	re_snprintf(peer, sizeof(peer), "%r", &msg->from.auri);
 
-	err = call_alloc(&call, inst, CALL_IN, peer);
+	err = call_alloc(&call, inst, CALL_IN, peer, NULL);
 	if (err) {
 		evbus_error(inst->env->bus, inst->name, NULL, "media",
 			    "cannot open RTP ports for a call from %s: %m",
 			    peer, err);
 		(void)sip_treply(NULL, inst->sip, msg, 500,
 				 "No Media Ports");
-		return;
+		return err;
 	}
+	call->watch = watch;
+	call->watch_arg = arg;
 
 	err  = pl_strdup(&call->sip_callid, &msg->callid);
 	err |= sip_strans_alloc(&call->st, inst->sip, msg, cancel_handler,
@@ -497,7 +539,7 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 		(void)sip_treply(NULL, inst->sip, msg, 500,
 				 "Server Internal Error");
 		mem_deref(call);
-		return;
+		return err ? err : ENOMEM;
 	}
 	call->inv = mem_ref((void *)msg);
 	save_contact(call, msg);
@@ -513,7 +555,7 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 					 "Not Acceptable Here");
 			call_terminate(call, 488, "Not Acceptable Here",
 				       "local");
-			return;
+			return 0;
 		}
 	}
 	else {
@@ -532,7 +574,7 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 			       "Replaces names no call of ours" :
 			       code == 486 ? "Replaces early-only, the call "
 			       "is up" : "malformed Replaces", "local");
-		return;
+		return 0;
 	}
 	if (replaced) {
 		char why[128];
@@ -542,10 +584,19 @@ void call_incoming(struct instance *inst, const struct sip_msg *msg)
 			call_error(call, "answer", "%s", why);
 		else
 			call_replace(call, replaced);
-		return;
+		return 0;
 	}
 
-	call_answer_policy(call);
+	*cp = call;
+	return 0;
+}
+
+void call_incoming(struct instance *inst, const struct sip_msg *msg)
+{
+	struct call *call;
+
+	if (!call_take(&call, inst, msg, NULL, NULL) && call)
+		call_answer_policy(call);
 }
 
 int call_hangup(struct call *call, char *err, size_t errsz)
@@ -646,4 +697,40 @@ enum call_state call_state(const struct call *call)
 struct stream *call_stream(const struct call *call)
 {
 	return call ? call->strm : NULL;
+}
+
+void call_set_watch(struct call *call, call_watch_h *watch, void *arg)
+{
+	call->watch = watch;
+	call->watch_arg = arg;
+}
+
+uint16_t call_end_code(const struct call *call)
+{
+	return call->end_code;
+}
+
+const char *call_end_reason(const struct call *call)
+{
+	return call->end_reason;
+}
+
+const char *call_end_by(const struct call *call)
+{
+	return call->end_by;
+}
+
+bool call_local_hold(const struct call *call)
+{
+	return call->local_hold;
+}
+
+bool call_remote_hold(const struct call *call)
+{
+	return call->remote_hold;
+}
+
+bool call_modify_busy(const struct call *call)
+{
+	return call->modify_pending;
 }

@@ -8,6 +8,7 @@
 
 struct instance;
 struct call;
+struct codec_list;
 
 enum call_state {
 	CALL_CALLING,        /* INVITE sent */
@@ -33,6 +34,45 @@ int  call_connect_as(struct call **cp, struct instance *inst, const char *uri,
 		     const char *label, char *err, size_t errsz);
 /* An INVITE outside any dialog arrived (sipsess connect handler). */
 void call_incoming(struct instance *inst, const struct sip_msg *msg);
+
+/* ---- for a B2BUA (the PBX): a call another object drives ---- */
+
+/* Called after every call.state the call emits, terminated included. */
+typedef void (call_watch_h)(struct call *call, void *arg);
+
+/* What call_place() needs beyond the target URI.  NULL fields: the
+ * instance's own (From, display name, codecs in preference order). */
+struct call_prm {
+	const char *uri;
+	const char *from;          /* From URI */
+	const char *display;
+	const struct codec_list *codecs;
+	const char *hdrs;          /* extra header lines, each ending CRLF */
+	const char *label;         /* a name for scenario lines */
+	call_watch_h *watch;
+	void *arg;
+};
+
+/* Take the INVITE in MSG as a new incoming call (100 Trying, offer
+ * checked) without the instance's answer policy: the watcher answers.
+ * *CP is NULL when the call already ended (a 488 to its offer). */
+int  call_take(struct call **cp, struct instance *inst,
+	       const struct sip_msg *msg, call_watch_h *watch, void *arg);
+/* Place a call as PRM says. */
+int  call_place(struct call **cp, struct instance *inst,
+		const struct call_prm *prm, char *err, size_t errsz);
+void call_set_watch(struct call *call, call_watch_h *watch, void *arg);
+/* The codec we would answer the peer's offer with, or NULL. */
+const struct codec *call_offered_codec(const struct call *call);
+/* How a terminated call ended: code, reason, "local" or "remote". */
+uint16_t call_end_code(const struct call *call);
+const char *call_end_reason(const struct call *call);
+const char *call_end_by(const struct call *call);
+/* Who holds: we hold the peer (our offer said so), the peer holds us. */
+bool call_local_hold(const struct call *call);
+bool call_remote_hold(const struct call *call);
+/* Our re-INVITE awaits its answer. */
+bool call_modify_busy(const struct call *call);
 /* A 2xx that belongs to none of libre's dialogs: a second fork. */
 bool call_fork_response(struct instance *inst, const struct sip_msg *msg);
 
@@ -50,6 +90,8 @@ int  call_play(struct call *call, const char *file, char *err, size_t errsz);
 int  call_play_stop(struct call *call, char *err, size_t errsz);
 int  call_record(struct call *call, bool start, int mode, char *err,
 		 size_t errsz);
+/* A mixed recording and a stereo one (NAME-stereo.wav) at once. */
+int  call_record_both(struct call *call, char *err, size_t errsz);
 int  call_dtmf(struct call *call, const char *digits, int method,
 	       uint32_t dur_ms, uint32_t gap_ms, char *err, size_t errsz);
 /* Hear LEG (enum mon_leg; -1 toggles rx) of this call on the local audio

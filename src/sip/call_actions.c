@@ -46,15 +46,53 @@ int call_play_stop(struct call *call, char *err, size_t errsz)
 	return 0;
 }
 
-int call_record(struct call *call, bool start, int mode, char *err,
-		size_t errsz)
+/* Open a recording of CALL in mode M, its name from the template with
+ * SUFFIX (e.g. "-stereo") before ".wav". */
+static int open_recording(struct call *call, enum rec_mode m,
+			  const char *suffix, struct recording **recp,
+			  char *err, size_t errsz)
 {
 	struct instance *inst = call_instance(call);
 	struct ua_env *env = inst->env;
 	const struct conf *conf = env->conf;
-	struct recording *rec;
 	struct rec_fields f;
 	char name[256];
+	size_t len;
+	int e;
+
+	memset(&f, 0, sizeof(f));
+	f.instance = inst->name;
+	f.callid = call_sip_callid(call);
+	f.call = call_id(call);
+	f.peer = call_peer(call);
+	f.dir = call_dir(call) == CALL_OUT ? "out" : "in";
+	f.when = time(NULL);
+
+	e = rec_name_expand(name, sizeof(name), conf->record_template, &f);
+	len = strlen(name);
+	if (!e && suffix && len > 4 &&
+	    len + strlen(suffix) < sizeof(name)) {
+		/* the template ends in ".wav" (rec_template_check) */
+		name[len - 4] = '\0';
+		re_snprintf(name + len - 4, sizeof(name) - (len - 4),
+			    "%s.wav", suffix);
+	}
+	if (!e)
+		e = recording_open(recp, env->recw, conf->record_dir, name, m,
+				   stream_srate(call_stream(call)), err, errsz);
+	else
+		re_snprintf(err, errsz, "cannot name the recording: %m", e);
+	if (e)
+		call_error(call, "record", "%s", err);
+	return e;
+}
+
+int call_record(struct call *call, bool start, int mode, char *err,
+		size_t errsz)
+{
+	struct instance *inst = call_instance(call);
+	const struct conf *conf = inst->env->conf;
+	struct recording *rec;
 	enum rec_mode m;
 	int e;
 
@@ -74,26 +112,26 @@ int call_record(struct call *call, bool start, int mode, char *err,
 	else
 		m = conf->record_mode;
 
-	memset(&f, 0, sizeof(f));
-	f.instance = inst->name;
-	f.callid = call_sip_callid(call);
-	f.call = call_id(call);
-	f.peer = call_peer(call);
-	f.dir = call_dir(call) == CALL_OUT ? "out" : "in";
-	f.when = time(NULL);
-
-	e = rec_name_expand(name, sizeof(name), conf->record_template, &f);
-	if (!e)
-		e = recording_open(&rec, env->recw, conf->record_dir, name, m,
-				   stream_srate(call_stream(call)), err, errsz);
-	else
-		re_snprintf(err, errsz, "cannot name the recording: %m", e);
-	if (e) {
-		call_error(call, "record", "%s", err);
+	e = open_recording(call, m, NULL, &rec, err, errsz);
+	if (e)
 		return e;
-	}
-
 	stream_record(call_stream(call), rec, rec_mode_name(m));
+	mem_deref(rec);
+	return 0;
+}
+
+int call_record_both(struct call *call, char *err, size_t errsz)
+{
+	struct recording *rec;
+	int e;
+
+	e = call_record(call, true, REC_MIXED, err, errsz);
+	if (e)
+		return e;
+	e = open_recording(call, REC_STEREO, "-stereo", &rec, err, errsz);
+	if (e)
+		return e;
+	stream_record_also(call_stream(call), rec, rec_mode_name(REC_STEREO));
 	mem_deref(rec);
 	return 0;
 }

@@ -58,6 +58,13 @@ struct call {
 	char *refer_to;             /* ... and where it asks us to go */
 	char *refer_by;             /* ... and who asks */
 
+	/* who follows the call (a PBX bridge), and how it ended */
+	call_watch_h *watch;
+	void *watch_arg;
+	uint16_t end_code;
+	char end_reason[96];
+	const char *end_by;         /* "local", "remote", NULL: not ended */
+
 	struct tmr tmr_answer;      /* answer = auto:DELAY */
 	struct tmr tmr_free;
 };
@@ -69,7 +76,7 @@ struct call {
 
 /* call.c: the state machine */
 struct evbus *call_bus(const struct call *call);
-void call_emit_state(const struct call *call);
+void call_emit_state(struct call *call);
 void call_set_state(struct call *call, enum call_state st);
 /* Enter `terminated` once; the object goes on the next loop turn. */
 void call_terminate(struct call *call, uint16_t code, const char *reason,
@@ -120,6 +127,8 @@ int  call_offer_received(struct call *call, const struct sip_msg *msg,
 int  call_connect_with(struct call **cp, struct instance *inst,
 		       const char *uri, const char *hdrs, const char *label,
 		       char *err, size_t errsz);
+/* Tell the watcher, if any, that the call moved. */
+void call_notify_watch(struct call *call);
 
 /* call_transfer.c, call_refer.c */
 void call_refer_handler(struct sip *sip, const struct sip_msg *msg,

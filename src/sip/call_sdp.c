@@ -134,3 +134,15 @@ int call_start_local_media(struct call *call)
 		return err;
 	return call_start_media(call, &mc);
 }
+
+const struct codec *call_offered_codec(const struct call *call)
+{
+	struct media_choice mc;
+	char why[64];
+
+	if (call->offerless || sdpneg_choose(&mc, call->sdpm,
+					     &call->inst->cfg->codecs, why,
+					     sizeof(why)))
+		return NULL;
+	return mc.codec;
+}
