@@ -29,14 +29,14 @@ static const struct glyphs g_utf8 = {
 	L'\u2500', L'\u2502', "\u2502",
 	L'\u250c', L'\u2510', L'\u2514', L'\u2518',
 	"\u2190in", "\u2192out", "\u25cf ", "\u266a", "\u25b6 ",
-	"  \u00b7  ", "\u2014", "\u2026", "\u2026", 4,
+	"  \u00b7  ", "\u2014", "\u2026", "\u2026", 4, "\u21c4",
 };
 
 static const struct glyphs g_ascii = {
 	L'-', L'|', "|",
 	L'+', L'+', L'+', L'+',
 	"in", "out", "REC ", "MON ", "> ",
-	"  -  ", "-", "...", "~", 3,
+	"  -  ", "-", "...", "~", 3, "<>",
 };
 
 /* ASCII and attributes until draw_init() has looked at the terminal. */

@@ -94,7 +94,7 @@ static int inst_index(const struct ui_model *m, const char *name)
 static void inst_line(int y, const int w[I_N], const struct ui_inst *in,
 		      attr_t a)
 {
-	char calls[16];
+	char calls[16], binds[256];
 	const char *f[I_N];
 
 	snprintf(calls, sizeof(calls), "%u", in->calls);
@@ -104,6 +104,12 @@ static void inst_line(int y, const int w[I_N], const struct ui_inst *in,
 	f[I_CALLS] = calls;
 	f[I_AOR] = in->aor;
 	f[I_SOURCE] = in->source;
+	if (in->pbx) {
+		/* a PBX's registrations take the place of its (silent)
+		 * source */
+		ui_inst_bindings(in, binds, sizeof(binds));
+		f[I_SOURCE] = binds;
+	}
 
 	if (a != A_NORMAL)
 		fill(y, a);
@@ -409,7 +415,15 @@ static void call_line(int y, const int w[K_N], const struct ui_call *c,
 	cell(&r, K_ID, c->id, 0);
 	cell(&r, K_INST, c->inst ? c->inst->name : "?", 0);
 	cell(&r, K_DIR, c->in ? D.g->in : D.g->out, 0);
-	cell(&r, K_PEER, strip_scheme(c->peer), 0);
+	if (c->bridge[0]) {
+		/* a PBX leg: the other leg first, then who this one is to */
+		snprintf(b, sizeof(b), "%s%s %s", D.g->bridge, c->bridge,
+			 strip_scheme(c->peer));
+		cell(&r, K_PEER, b, 0);
+	}
+	else {
+		cell(&r, K_PEER, strip_scheme(c->peer), 0);
+	}
 	fmt_state(b, sizeof(b), c, m->now);
 	cell(&r, K_STATE, b, hl(state_hl(c)));
 	media_cells(&r, c);

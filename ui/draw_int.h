@@ -35,6 +35,7 @@ struct glyphs {
 	const char *ell;                /* something left out */
 	const char *cut;                /* a clipped name goes on */
 	int dirw;                       /* DIR column width */
+	const char *bridge;             /* a PBX leg's other leg: "<>c3" */
 };
 
 /* What draw_init() chose.  One instance, D, defined in draw.c: every

@@ -33,6 +33,77 @@ static void inst_destructor(void *arg)
 	struct ui_inst *i = arg;
 
 	list_unlink(&i->le);
+	list_flush(&i->bindings);
+}
+
+static void binding_destructor(void *arg)
+{
+	struct ui_binding *b = arg;
+
+	list_unlink(&b->le);
+}
+
+/* pbx.reg: a binding made, refreshed, removed or run out. */
+static void on_pbx_reg(struct ui_model *m, const struct event *ev)
+{
+	struct ui_inst *i = ui_model_inst(m, ev->ua);
+	const char *user = event_str(ev, "user");
+	const char *contact = event_str(ev, "contact");
+	const char *state = event_str(ev, "state");
+	struct ui_binding *b = NULL;
+	struct le *le;
+
+	if (!i || !user || !contact || !state)
+		return;
+	i->pbx = true;
+	for (le = list_head(&i->bindings); le; le = le->next) {
+		struct ui_binding *x = le->data;
+
+		if (!strcmp(x->user, user) && !strcmp(x->contact, contact)) {
+			b = x;
+			break;
+		}
+	}
+	if (!strcmp(state, "registered") || !strcmp(state, "refreshed")) {
+		if (!b) {
+			b = mem_zalloc(sizeof(*b), binding_destructor);
+			if (!b)
+				return;
+			str_copy(b->user, sizeof(b->user), user);
+			str_copy(b->contact, sizeof(b->contact), contact);
+			++i->nbindings;
+		}
+		else {
+			list_unlink(&b->le);
+		}
+		list_append(&i->bindings, &b->le, b);
+		double exp = 0;
+
+		(void)event_dbl(ev, "expires", &exp);
+		b->expires_t = ev->t + exp;
+	}
+	else if (b) {
+		mem_deref(b);
+		--i->nbindings;
+	}
+	re_snprintf(i->reg, sizeof(i->reg), "pbx: %u reg", i->nbindings);
+}
+
+void ui_inst_bindings(const struct ui_inst *i, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (struct le *le = list_head(&i->bindings); le && o + 1 < size;
+	     le = le->next) {
+		const struct ui_binding *b = le->data;
+		const char *host = strchr(b->contact, '@');
+
+		o += (size_t)re_snprintf(buf + o, size - o, "%s%s %s",
+					 o ? ", " : "", b->user,
+					 host ? host + 1 : b->contact);
+	}
 }
 
 static void model_destructor(void *arg)
@@ -219,6 +290,11 @@ static void on_ua_ready(struct ui_model *m, const struct event *ev)
 	str_copy(i->addr, sizeof(i->addr), event_str(ev, "addr"));
 	str_copy(i->aor, sizeof(i->aor), event_str(ev, "aor"));
 	str_copy(i->source, sizeof(i->source), event_str(ev, "source"));
+	if (event_str(ev, "mode") && !strcmp(event_str(ev, "mode"), "pbx")) {
+		i->pbx = true;
+		re_snprintf(i->reg, sizeof(i->reg), "pbx: %u reg",
+			    i->nbindings);
+	}
 }
 
 static void ladder_add(struct ui_call *c, struct ui_sipmsg *s)
@@ -562,6 +638,36 @@ static void on_call_event(struct ui_model *m, struct ui_call *c,
 					 ev->ua, c->id,
 					 event_str(ev, "target"));
 	}
+	else if (!strcmp(t, "pbx.route")) {
+		const char *leg = event_str(ev, "leg");
+		struct ui_call *o = leg ? ui_model_call(m, leg) : NULL;
+		double code = 0;
+
+		(void)event_dbl(ev, "code", &code);
+		if (o) {
+			str_copy(c->bridge, sizeof(c->bridge), o->id);
+			str_copy(o->bridge, sizeof(o->bridge), c->id);
+			call_log(c, ev->t, false, "bridged to %s: %s (%s) via %s",
+				 o->id, event_str(ev, "callee"),
+				 event_str(ev, "target"), event_str(ev, "via"));
+			call_log(o, ev->t, false, "bridged from %s: %s",
+				 c->id, event_str(ev, "caller"));
+		}
+		else {
+			call_log(c, ev->t, true, "not routed: %s for %s",
+				 code == 404 ? "404 unknown number" :
+				 code == 480 ? "480 not registered" : "refused",
+				 event_str(ev, "callee"));
+		}
+	}
+	else if (!strcmp(t, "cdr")) {
+		double bill = 0;
+
+		(void)event_dbl(ev, "billsec", &bill);
+		call_log(c, ev->t, false, "cdr: %s, %.1f s billed, hung up by "
+			 "%s", event_str(ev, "disposition"), bill,
+			 event_str(ev, "hangup_side"));
+	}
 	else if (!strcmp(t, "call.fork"))
 		call_log(c, ev->t, false, "fork %s answered: %s",
 			 event_str(ev, "to_tag"), event_str(ev, "action"));
@@ -576,6 +682,9 @@ static void on_other(struct ui_model *m, const struct event *ev)
 		ui_model_message(m, true, "%s%s%s: %s", ev->ua ? ev->ua : "",
 				 ev->ua ? ": " : "", event_str(ev, "what"),
 				 event_str(ev, "detail"));
+	}
+	else if (!strcmp(t, "pbx.reg")) {
+		on_pbx_reg(m, ev);
 	}
 	else if (!strcmp(t, "reg.state")) {
 		i = ui_model_inst(m, ev->ua);

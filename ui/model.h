@@ -46,6 +46,18 @@ struct ui_inst {
 	char source[64];       /* the default outgoing audio */
 	char reg[24];          /* registration state, "-" when none */
 	unsigned calls;        /* calls not yet terminated */
+	/* a PBX instance: who is registered with it, newest last */
+	bool pbx;
+	struct list bindings;  /* struct ui_binding */
+	unsigned nbindings;
+};
+
+/* One registration at a PBX instance (pbx.reg). */
+struct ui_binding {
+	struct le le;
+	char user[32];
+	char contact[96];
+	double expires_t;      /* model time it runs out */
 };
 
 struct ui_call {
@@ -61,6 +73,7 @@ struct ui_call {
 	double state_t;        /* when it entered that state */
 	int code;              /* terminated: SIP code and reason */
 	char reason[64];
+	char bridge[16];       /* a PBX leg: the call's other leg, "c3" */
 
 	/* media.start / media.update */
 	char codec[24];
@@ -124,6 +137,8 @@ void ui_model_message(struct ui_model *m, bool error, const char *fmt, ...);
 
 struct ui_call *ui_model_call(const struct ui_model *m, const char *id);
 struct ui_inst *ui_model_inst(const struct ui_model *m, const char *name);
+/* "1001 127.0.0.1:5062, 1002 ..." into BUF: a PBX's registrations. */
+void ui_inst_bindings(const struct ui_inst *i, char *buf, size_t size);
 /* The one-way-audio warning at NOW: NULL, "no rx" (we send, nothing
  * comes back for UI_ONEWAY_S), "no tx" (the reverse) or "concealed"
  * (packets come, but more than UI_CONCEAL_PCT of what was played in the

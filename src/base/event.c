@@ -7,7 +7,8 @@
 #include "util.h"
 
 static const struct event_type types[] = {
-	{"ua.ready",       "addr aor source", "an instance is listening"},
+	{"ua.ready",       "addr aor source mode",
+	 "an instance is listening (mode: ua, or pbx)"},
 	{"reg.state",      "state registrar aor expires code reason",
 	 "registration: registering, registered (expires: seconds granted), "
 	 "failed (code, reason) or unregistered"},
@@ -18,6 +19,17 @@ static const struct event_type types[] = {
 	 "a transfer moved: as transferor (requested, accepted, progress, "
 	 "succeeded, failed), transferee (referred, asked, calling, progress, "
 	 "succeeded, failed, declined) or target (replaced)"},
+	{"pbx.reg",        "user contact state expires remote",
+	 "a PBX's registrar changed a binding: registered, refreshed, "
+	 "unregistered or expired"},
+	{"pbx.route",      "caller callee target via code leg",
+	 "a PBX routed a call (via registered, instance or route; leg: the "
+	 "callee's) or refused it (code)"},
+	{"cdr",            "start answer end caller callee disposition "
+			   "duration billsec code reason hangup_side "
+			   "codec_caller codec_callee recording sip_callid "
+			   "leg_caller leg_callee",
+	 "a PBX call ended: its call record, as the cdr file has it"},
 	{"call.fork",      "sip_callid to_tag action",
 	 "a 2xx from a second fork was answered with ACK and BYE"},
 	{"sdp.local",      "sdp", "the SDP we sent"},

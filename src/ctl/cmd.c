@@ -7,6 +7,7 @@
 #include "media/recorder.h"
 #include "sip/app.h"
 #include "sip/call.h"
+#include "sip/conf.h"
 #include "sip/instance.h"
 #include "sip/reg.h"
 #include "sip/ua.h"
@@ -27,10 +28,35 @@ static struct call *current_call(struct cmd_ctx *ctx)
 
 /* TARGET (of a WHAT) as a URI the instance can send to: resolved, and
  * the transport it needs added.  0, or an error in ctx->err. */
+/* A number as a phone dials it: at the instance's registrar (its PBX),
+ * when it has one.  True with the URI in URI. */
+static bool dial_at_registrar(const struct instance *inst, const char *target,
+			      char *uri, size_t size)
+{
+	const char *reg = inst->cfg->account.registrar;
+	struct pl pl;
+	struct uri u;
+
+	if (!reg[0] || !*target || strspn(target, "0123456789*#+") !=
+	    strlen(target))
+		return false;
+	pl_set_str(&pl, reg);
+	if (uri_decode(&u, &pl))
+		return false;
+	if (u.port)
+		re_snprintf(uri, size, "%r:%s@%r:%u%r", &u.scheme, target,
+			    &u.host, u.port, &u.params);
+	else
+		re_snprintf(uri, size, "%r:%s@%r%r", &u.scheme, target,
+			    &u.host, &u.params);
+	return true;
+}
+
 static int reach(struct cmd_ctx *ctx, const char *what, const char *target,
 		 char *uri, size_t size)
 {
-	if (app_resolve_target(ctx->app, target, uri, size))
+	if (!dial_at_registrar(ctx->inst, target, uri, size) &&
+	    app_resolve_target(ctx->app, target, uri, size))
 		return errf(ctx->err, ctx->errsz, ENOENT, "unknown %s '%s' "
 			    "(an instance, a local number or a sip: URI)",
 			    what, target);

@@ -12,6 +12,7 @@
 #include "call.h"
 #include "conf.h"
 #include "instance.h"
+#include "pbx.h"
 
 enum {
 	STOP_GRACE_MS = 3000,   /* longest we wait for BYE transactions */
@@ -85,6 +86,7 @@ int app_alloc(struct app **ap, struct conf *conf)
 
 	app->env.conf = mem_ref(conf);
 	app->env.transport_for = instance_transport_for;
+	app->env.instances = &app->instances;
 	tmr_init(&app->tmr_second);
 	tmr_init(&app->tmr_quit);
 
@@ -119,6 +121,8 @@ static void second_handler(void *arg)
 			cle = cle->next;
 			call_second(call, now);
 		}
+		if (inst->pbx)
+			pbx_second(inst->pbx, now);
 	}
 }
 

@@ -50,10 +50,17 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+static void inst_destructor(void *arg)
+{
+	struct inst_conf *ic = arg;
+
+	pbx_conf_reset(&ic->pbx);
+}
+
 static struct inst_conf *inst_new(struct conf *c, const char *name,
 				  unsigned line)
 {
-	struct inst_conf *ic = mem_zalloc(sizeof(*ic), NULL);
+	struct inst_conf *ic = mem_zalloc(sizeof(*ic), inst_destructor);
 	char bad[32];
 
 	if (!ic)
@@ -75,6 +82,7 @@ static struct inst_conf *inst_new(struct conf *c, const char *name,
 	ic->dtmf_detect = true;
 	account_init(&ic->account);
 	midcall_init(&ic->midcall);
+	pbx_conf_init(&ic->pbx);
 	list_append(&c->instances, &ic->le, ic);
 	return ic;
 }
@@ -377,6 +385,9 @@ static int instance_key(struct parse_ctx *ctx, struct inst_conf *ic,
 		if (e == ENOENT)
 			e = midcall_key(&ic->midcall, key, val, why,
 					sizeof(why));
+		if (e == ENOENT)
+			e = pbx_conf_key(&ic->pbx, key, val, why,
+					 sizeof(why));
 
 		if (e == ENOENT)
 			re_snprintf(ctx->err, ctx->errsz, "unknown key '%s' "

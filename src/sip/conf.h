@@ -11,6 +11,7 @@
 #include "media/source.h"
 #include "account.h"
 #include "midcall.h"
+#include "pbx_conf.h"
 
 enum answer_mode { ANSWER_MANUAL, ANSWER_AUTO, ANSWER_REJECT };
 
@@ -42,6 +43,7 @@ struct inst_conf {
 	int64_t rtp_timeout_ms;      /* -1: from [general] */
 	struct account account;      /* registrar, credentials, proxy */
 	struct midcall midcall;      /* hold style, REFER policy */
+	struct pbx_conf pbx;         /* mode = pbx and its keys */
 };
 
 struct conf {

@@ -7,6 +7,7 @@
 #include "call.h"
 #include "conf.h"
 #include "instance.h"
+#include "pbx.h"
 #include "reg.h"
 #include "ua_gate.h"
 #include "ua_requests.h"
@@ -18,6 +19,8 @@ static void destructor(void *arg)
 	tmr_cancel(&inst->tmr_close);
 	tmr_cancel(&inst->tmr_reg);
 	list_unlink(&inst->le);
+	/* first: its bridges hold calls */
+	inst->pbx = mem_deref(inst->pbx);
 	inst->reg = mem_deref(inst->reg);
 	list_flush(&inst->calls);
 	list_flush(&inst->pings);
@@ -45,7 +48,12 @@ static void destructor(void *arg)
 
 static void connect_handler(const struct sip_msg *msg, void *arg)
 {
-	call_incoming(arg, msg);
+	struct instance *inst = arg;
+
+	if (inst->pbx && !inst->closing)
+		pbx_invite(inst->pbx, msg);
+	else
+		call_incoming(inst, msg);
 }
 
 static bool fork_handler(const struct sip_msg *msg, void *arg)
@@ -272,6 +280,13 @@ int instance_alloc(struct instance **ip, struct ua_env *env,
 	if (e)
 		goto out;
 
+	/* a PBX takes REGISTER before the refusals a user agent sends */
+	if (cfg->pbx.on) {
+		e = pbx_alloc(&inst->pbx, inst);
+		if (e)
+			goto out;
+	}
+
 	e = sipsess_listen(&inst->sock, inst->sip, 32, connect_handler,
 			   inst);
 	if (e)
@@ -295,7 +310,8 @@ int instance_alloc(struct instance **ip, struct ua_env *env,
 		source_spec_print(source, sizeof(source), &cfg->source);
 		evbus_emit(env->bus, "ua.ready", inst->name, NULL,
 			   EVS("addr", addr), EVS("aor", inst->aor),
-			   EVS("source", source), EV_END);
+			   EVS("source", source),
+			   EVS("mode", cfg->pbx.on ? "pbx" : "ua"), EV_END);
 	}
 
 	if (cfg->account.registrar[0] && cfg->account.register_at_start) {

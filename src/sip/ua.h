@@ -18,6 +18,7 @@ struct loader;
 struct monitor;
 struct clip;
 struct instance;
+struct pbx;
 
 /* The methods a user agent takes (OPTIONS, refusals, every INVITE and
  * its answers) and the extension it supports (RFC 3891 Replaces). */
@@ -41,6 +42,8 @@ struct ua_env {
 	const char *audio_device;  /* --audio-device, or NULL: default */
 	unsigned call_seq;         /* the last short call id given, c<N> */
 	ua_transport_h *transport_for;  /* NULL: the instance's own only */
+	const struct list *instances;   /* every instance (a PBX routes to
+					 * them by number) */
 };
 
 /* An instance has closed its stack for good (after instance_close). */
@@ -66,6 +69,7 @@ struct instance {
 	struct list calls;          /* struct call, oldest first */
 	unsigned ncalls;            /* calls so far: a call's #N */
 	struct sipreg *reg;         /* while registering or registered */
+	struct pbx *pbx;            /* mode = pbx: registrar and B2BUA */
 	struct list pings;          /* OPTIONS awaiting their answer */
 	struct tmr tmr_reg;
 	unsigned reg_auth_tries;    /* credentials given since the last 2xx */

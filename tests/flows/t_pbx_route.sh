@@ -1,0 +1,158 @@
+#!/bin/sh
+# How a PBX instance routes, refuses and transcodes:
+#  - a wrong password is refused (403) and never routed, REGISTER or INVITE;
+#  - an account that is not registered now gets 480, an unknown number 404;
+#  - a number of another local instance reaches it (here busy: 486 back);
+#  - a prefix route reaches a URI with the rest of the number;
+#  - a CANCEL before the answer crosses the bridge (487 both legs);
+#  - PCMA on one leg and PCMU on the other are transcoded: each side still
+#    hears the other's tone, and RFC 4733 digits cross;
+#  - each case leaves its CDR line with the right disposition and side.
+. "$srcdir/tests/lib.sh"
+ports_for 61
+
+PBX=$SIP_BASE
+cat >"$SCRATCH/conf" <<CONF
+[general]
+rtp_ports = $RTP_LO-$RTP_HI
+record_dir = $SCRATCH/rec
+
+[pbx]
+mode = pbx
+port = $PBX
+account = 1001:alice-secret
+account = 1002:bob-secret
+account = 1003:carol-secret
+account = 1004:eve-right
+route = 7 sip:{rest}@127.0.0.1:$((SIP_BASE + 4))
+cdr = $SCRATCH/cdr.csv
+
+[alice]
+user = 1001
+port = $((SIP_BASE + 1))
+source = tone:440
+codecs = PCMA, telephone-event
+registrar = sip:127.0.0.1:$PBX
+password = alice-secret
+record = on
+record_mode = stereo
+
+[bob]
+user = 1002
+port = $((SIP_BASE + 2))
+source = tone:660
+codecs = PCMU, telephone-event
+registrar = sip:127.0.0.1:$PBX
+password = bob-secret
+record = on
+record_mode = stereo
+
+[eve]
+user = 1004
+port = $((SIP_BASE + 3))
+registrar = sip:127.0.0.1:$PBX
+password = eve-wrong
+
+[dave]
+user = 5000
+port = $((SIP_BASE + 4))
+answer = auto
+source = tone:1000
+
+[frank]
+user = 2000
+port = $((SIP_BASE + 5))
+answer = reject:486
+CONF
+
+cat >"$SCRATCH/flow" <<'FLOW'
+alice: expect registered 5s
+bob:   expect registered 5s
+eve:   expect reg_failed 5s
+eve:   call 1002
+eve:   expect terminated 403 5s
+alice: call 1003
+alice: expect terminated 480 5s
+alice: call 1999
+alice: expect terminated 404 5s
+alice: call 2000
+alice: expect terminated 486 5s
+alice: call 75000
+alice: expect established 5s
+alice: wait 1s
+alice: hangup
+alice: expect terminated 5s
+alice: call 1002
+bob:   expect incoming 5s
+bob:   ring
+alice: expect ringing 5s
+alice: hangup
+alice: expect terminated 487 5s
+bob:   expect terminated 487 5s
+alice: call 1002
+bob:   expect incoming 5s
+bob:   answer
+alice: expect established 5s
+bob:   expect established 5s
+alice: wait 2s
+bob:   wait 1s
+bob:   dtmf 42
+alice: expect dtmf 42 5s
+alice: wait 1s
+alice: hangup
+bob:   expect terminated 5s
+FLOW
+
+run_sipflow route -c "$SCRATCH/conf" -s "$SCRATCH/flow"
+expect_rc 0
+
+# eve: challenged, then refused for good; the PBX says why; bob never rang
+expect_min "$EV" '.ev=="error" and .ua=="pbx" and .what=="auth" and (.detail|test("wrong password"))' 2 \
+	"the PBX names the wrong password"
+expect_count "$EV" '.ev=="pbx.reg" and .user=="1004"' 0 "eve never bound"
+expect_count "$EV" '.ev=="pbx.route" and .caller=="1004"' 0 "eve never routed"
+[ "$(jq -r 'select(.ev=="call.state" and .ua=="bob" and .state=="incoming") | .call' "$EV" | wc -l)" -eq 2 ] ||
+	fail "bob rang for other calls than alice's two"
+
+R='.ev=="pbx.route"'
+expect_count "$EV" "$R and .callee==\"1003\" and .code==480" 1 "1003 known, not registered"
+expect_count "$EV" "$R and .callee==\"1999\" and .code==404" 1 "1999 unknown"
+expect_count "$EV" "$R and .callee==\"2000\" and .via==\"instance\"" 1 "2000 is frank"
+expect_count "$EV" "$R and .callee==\"75000\" and .via==\"route\" and (.target|startswith(\"sip:5000@\"))" 1 \
+	"7 + 5000 goes by the route to dave"
+expect_count "$EV" '.ev=="call.state" and .ua=="dave" and .state=="established"' 1 "dave answered"
+
+# dispositions, in call order
+disp=$(jq -r 'select(.ev=="cdr") | "\(.callee):\(.disposition):\(.code):\(.hangup_side)"' "$EV" | tr '\n' ' ')
+echo "cdr: $disp"
+[ "$disp" = "1003:FAILED:480:pbx 1999:FAILED:404:pbx 2000:BUSY:486:callee 75000:ANSWERED:200:caller 1002:NO ANSWER:487:caller 1002:ANSWERED:200:caller " ] ||
+	fail "dispositions: $disp"
+[ "$(wc -l <"$SCRATCH/cdr.csv")" -eq 7 ] || fail "cdr file: $(cat "$SCRATCH/cdr.csv")"
+# a field with a space is not quoted, one with a comma would be: RFC 4180
+python3 - "$SCRATCH/cdr.csv" <<'PY' || fail "cdr file does not parse as CSV"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+assert [r['disposition'] for r in rows] == ['FAILED', 'FAILED', 'BUSY', 'ANSWERED', 'NO ANSWER', 'ANSWERED'], rows
+assert all(r['answer'] == '' for r in rows if r['disposition'] != 'ANSWERED')
+assert all(float(r['billsec']) == 0 for r in rows if r['disposition'] != 'ANSWERED')
+PY
+
+# the cancelled call: CANCEL crossed, both legs 487
+cancelled=$(jq -r 'select(.ev=="cdr" and .disposition=="NO ANSWER") | .leg_callee' "$EV")
+expect_count "$EV" ".ev==\"call.state\" and .call==\"$cancelled\" and .state==\"terminated\" and .code==487" 1 \
+	"the callee leg was cancelled"
+expect_count "$EV" '.ev=="sip.tx" and .ua=="pbx" and (.first_line|startswith("CANCEL"))' 1 \
+	"the PBX sent one CANCEL"
+
+# the last call was transcoded: PCMA to alice, PCMU to bob
+last=$(jq -r 'select(.ev=="cdr") | "\(.codec_caller)/\(.codec_callee)"' "$EV" | tail -n 1)
+[ "$last" = "PCMA/PCMU" ] || fail "codecs of the last call: $last"
+for pair in alice:660 bob:440; do
+	ua=${pair%:*} hz=${pair#*:}
+	f=$(last_field "$EV" ".ev==\"rec.start\" and .ua==\"$ua\"" path)
+	got=$(peak_hz "$f" remix 1 trim 0.5 1)
+	near "$got" "$hz" || fail "$ua heard $got Hz across the transcoding, expected $hz"
+done
+expect_count "$EV" '.ev=="dtmf.rx" and .ua=="alice" and .method=="rfc4733"' 2 \
+	"bob's digits reached alice as RFC 4733 across the transcoding"
+echo "ok"
