@@ -442,6 +442,15 @@ void pbx_invite(struct pbx *pbx, const struct sip_msg *msg)
 		(void)pl_strcpy(&msg->from.dname, display, sizeof(display));
 	codecs_for_callee(&cl, pbx, a);
 
+	/* a phone registered over TCP or TLS is called over that */
+	if (inst->env->transport_for &&
+	    inst->env->transport_for(inst, br->target, err, sizeof(err))) {
+		evbus_error(inst->env->bus, inst->name, call_id(a), "route",
+			    "%s", err);
+		(void)call_reject(a, 503, err, sizeof(err));
+		return;
+	}
+
 	memset(&prm, 0, sizeof(prm));
 	prm.uri = br->target;
 	prm.from = from;

@@ -3,10 +3,12 @@
 #  - a wrong password is refused (403) and never routed, REGISTER or INVITE;
 #  - an account that is not registered now gets 480, an unknown number 404;
 #  - a number of another local instance reaches it (here busy: 486 back);
-#  - a prefix route reaches a URI with the rest of the number;
+#  - a prefix route reaches a URI with the rest of the number, over TCP
+#    when the URI says so (the UDP PBX adds the transport);
 #  - a CANCEL before the answer crosses the bridge (487 both legs);
 #  - PCMA on one leg and PCMU on the other are transcoded: each side still
-#    hears the other's tone, and RFC 4733 digits cross;
+#    hears the other's tone, early media (183) included, and RFC 4733
+#    digits cross;
 #  - each case leaves its CDR line with the right disposition and side.
 . "$srcdir/tests/lib.sh"
 ports_for 61
@@ -25,6 +27,7 @@ account = 1002:bob-secret
 account = 1003:carol-secret
 account = 1004:eve-right
 route = 7 sip:{rest}@127.0.0.1:$((SIP_BASE + 4))
+route = 6 sip:{rest}@127.0.0.1:$((SIP_BASE + 6));transport=tcp
 cdr = $SCRATCH/cdr.csv
 
 [alice]
@@ -63,6 +66,12 @@ source = tone:1000
 user = 2000
 port = $((SIP_BASE + 5))
 answer = reject:486
+
+[gina]
+user = 6000
+port = $((SIP_BASE + 6))
+transport = tcp
+answer = auto
 CONF
 
 cat >"$SCRATCH/flow" <<'FLOW'
@@ -82,6 +91,10 @@ alice: expect established 5s
 alice: wait 1s
 alice: hangup
 alice: expect terminated 5s
+alice: call 66000
+alice: expect established 5s
+alice: hangup
+alice: expect terminated 5s
 alice: call 1002
 bob:   expect incoming 5s
 bob:   ring
@@ -91,6 +104,9 @@ alice: expect terminated 487 5s
 bob:   expect terminated 487 5s
 alice: call 1002
 bob:   expect incoming 5s
+bob:   progress
+alice: expect early 5s
+bob:   wait 1s
 bob:   answer
 alice: expect established 5s
 bob:   expect established 5s
@@ -121,18 +137,21 @@ expect_count "$EV" "$R and .callee==\"2000\" and .via==\"instance\"" 1 "2000 is 
 expect_count "$EV" "$R and .callee==\"75000\" and .via==\"route\" and (.target|startswith(\"sip:5000@\"))" 1 \
 	"7 + 5000 goes by the route to dave"
 expect_count "$EV" '.ev=="call.state" and .ua=="dave" and .state=="established"' 1 "dave answered"
+expect_count "$EV" '.ev=="sip.rx" and .ua=="gina" and (.first_line|startswith("INVITE")) and (.remote|endswith("/TCP"))' 1 \
+	"the PBX reached the TCP-only gina over TCP"
+expect_count "$EV" '.ev=="call.state" and .ua=="gina" and .state=="established"' 1 "gina answered"
 
 # dispositions, in call order
 disp=$(jq -r 'select(.ev=="cdr") | "\(.callee):\(.disposition):\(.code):\(.hangup_side)"' "$EV" | tr '\n' ' ')
 echo "cdr: $disp"
-[ "$disp" = "1003:FAILED:480:pbx 1999:FAILED:404:pbx 2000:BUSY:486:callee 75000:ANSWERED:200:caller 1002:NO ANSWER:487:caller 1002:ANSWERED:200:caller " ] ||
+[ "$disp" = "1003:FAILED:480:pbx 1999:FAILED:404:pbx 2000:BUSY:486:callee 75000:ANSWERED:200:caller 66000:ANSWERED:200:caller 1002:NO ANSWER:487:caller 1002:ANSWERED:200:caller " ] ||
 	fail "dispositions: $disp"
-[ "$(wc -l <"$SCRATCH/cdr.csv")" -eq 7 ] || fail "cdr file: $(cat "$SCRATCH/cdr.csv")"
+[ "$(wc -l <"$SCRATCH/cdr.csv")" -eq 8 ] || fail "cdr file: $(cat "$SCRATCH/cdr.csv")"
 # a field with a space is not quoted, one with a comma would be: RFC 4180
 python3 - "$SCRATCH/cdr.csv" <<'PY' || fail "cdr file does not parse as CSV"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline='')))
-assert [r['disposition'] for r in rows] == ['FAILED', 'FAILED', 'BUSY', 'ANSWERED', 'NO ANSWER', 'ANSWERED'], rows
+assert [r['disposition'] for r in rows] == ['FAILED', 'FAILED', 'BUSY', 'ANSWERED', 'ANSWERED', 'NO ANSWER', 'ANSWERED'], rows
 assert all(r['answer'] == '' for r in rows if r['disposition'] != 'ANSWERED')
 assert all(float(r['billsec']) == 0 for r in rows if r['disposition'] != 'ANSWERED')
 PY
@@ -153,6 +172,18 @@ for pair in alice:660 bob:440; do
 	got=$(peak_hz "$f" remix 1 trim 0.5 1)
 	near "$got" "$hz" || fail "$ua heard $got Hz across the transcoding, expected $hz"
 done
+# bob's 183 came through as the PBX's own 183, and its early media with it
+expect_count "$EV" '.ev=="sip.tx" and .ua=="pbx" and (.first_line|startswith("SIP/2.0 183"))' 1 \
+	"the PBX passed bob's 183 on"
+early=$(jq -r 'select(.ev=="call.state" and .ua=="alice" and .state=="early") | .call' "$EV")
+[ -n "$early" ] || fail "alice saw no early media"
+t_early=$(last_field "$EV" ".ev==\"call.state\" and .call==\"$early\" and .state==\"early\"" t)
+t_up=$(last_field "$EV" ".ev==\"call.state\" and .call==\"$early\" and .state==\"established\"" t)
+f=$(last_field "$EV" ".ev==\"rec.start\" and .call==\"$early\"" path)
+# alice records from her first frame of media: the early second is bob
+got=$(peak_hz "$f" remix 1 trim 0.2 0.6)
+echo "alice early media: $got Hz, early at $t_early s, answered at $t_up s"
+near "$got" 660 || fail "alice heard $got Hz of early media, expected bob's 660"
 expect_count "$EV" '.ev=="dtmf.rx" and .ua=="alice" and .method=="rfc4733"' 2 \
 	"bob's digits reached alice as RFC 4733 across the transcoding"
 echo "ok"
