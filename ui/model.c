@@ -99,10 +99,14 @@ void ui_inst_bindings(const struct ui_inst *i, char *buf, size_t size)
 	     le = le->next) {
 		const struct ui_binding *b = le->data;
 		const char *host = strchr(b->contact, '@');
+		int n = re_snprintf(buf + o, size - o, "%s%s %s",
+				    o ? ", " : "", b->user,
+				    host ? host + 1 : b->contact);
 
-		o += (size_t)re_snprintf(buf + o, size - o, "%s%s %s",
-					 o ? ", " : "", b->user,
-					 host ? host + 1 : b->contact);
+		/* libre says -1 when it had to cut: the line is full */
+		if (n < 0 || (size_t)n >= size - o)
+			break;
+		o += (size_t)n;
 	}
 }
 

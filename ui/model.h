@@ -55,8 +55,8 @@ struct ui_inst {
 /* One registration at a PBX instance (pbx.reg). */
 struct ui_binding {
 	struct le le;
-	char user[32];
-	char contact[96];
+	char user[64];
+	char contact[256];     /* the registrar refuses longer ones */
 	double expires_t;      /* model time it runs out */
 };
 

@@ -234,6 +234,8 @@ static bool send_frame(struct stream *s, int16_t *pcm, uint32_t n,
 		s->relayed_last = false;
 		s->marker = true;
 	}
+	/* relaying resumes from our clock, not from where it stopped */
+	s->relay_synced = false;
 
 	out = dtmf_tx_frame(&s->dtmf, s->mc.codec->srate, s->ts, pcm, n, &f);
 	if (f.started)
@@ -319,6 +321,9 @@ static void relay_packet(struct stream *s, const struct rtp_header *hdr,
 	if (!p || !stream_relaying(p) || !(p->mc.dir & SDP_SENDONLY) ||
 	    len > MAX_SAMPLES * 2)
 		return;
+	/* only what was negotiated: no comfort noise or stray types */
+	if (hdr->pt != s->mc.pt && !telev)
+		return;
 	pt = telev ? p->mc.telev_pt : p->mc.pt;
 	if (pt < 0)
 		return;   /* it takes no RFC 4733: the digit is reported */
@@ -388,9 +393,13 @@ static void dtmf_rx_handler(char digit, enum dtmf_method m, uint32_t dur_ms,
 		   EVS("method", dtmf_method_name(m)),
 		   EVI("duration_ms", dur_ms), EV_END);
 
-	/* a bridged leg that does not relay our packets sends the digit
-	 * itself: as an RFC 4733 event when it has one, else as tones */
-	if (s->peer && s->peer->started && !stream_relaying(s->peer)) {
+	/* a digit that came as an event (or INFO) and that the other leg
+	 * does not pass on as it came (it transcodes, or takes no RFC
+	 * 4733) is sent again there: as an event when it can, else as
+	 * tones.  A digit heard in the audio went on with the audio. */
+	if (s->peer && s->peer->started && (m == DTMF_INFO ||
+	    (m == DTMF_RFC4733 && (!stream_relaying(s->peer) ||
+				   s->peer->mc.telev_pt < 0)))) {
 		enum dtmf_method pm = s->peer->mc.telev_pt >= 0 ?
 			DTMF_RFC4733 : DTMF_INBAND;
 		(void)stream_dtmf(s->peer, d, pm, dur_ms, DTMF_GAP_MS);

@@ -566,7 +566,9 @@ int call_take(struct call **cp, struct instance *inst,
 
 	/* an attended transfer: the INVITE takes a call's place, and is
 	 * answered at once (RFC 3891) */
-	code = call_replaces(call, msg, &replaced);
+	/* (not for a call another object drives: a PBX's caller cannot
+	 * replace the PBX's own dialogs, so RFC 3891's "ignore it" holds) */
+	code = watch ? 0 : call_replaces(call, msg, &replaced);
 	if (code) {
 		(void)sip_treply(&call->st, inst->sip, msg, code,
 				 call_reason_phrase(code));

@@ -116,7 +116,10 @@ void call_refer_handler(struct sip *sip, const struct sip_msg *msg,
 	struct instance *inst = call->inst;
 	const struct sip_hdr *to = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
 	const struct sip_hdr *by = sip_msg_hdr(msg, SIP_HDR_REFERRED_BY);
-	enum refer_policy policy = inst->cfg->midcall.refer;
+	/* a PBX's legs are not its own calls to move: a party transfers
+	 * through the PBX only once it routes REFER (sipflow.1 BUGS) */
+	enum refer_policy policy = inst->pbx ? REFER_REJECT :
+		inst->cfg->midcall.refer;
 	struct sipnot *notifier = NULL;
 	struct sip_addr addr;
 	struct pl method;

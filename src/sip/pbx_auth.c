@@ -23,26 +23,28 @@ static void hex(char *out, const uint8_t *md, size_t n)
 	out[2 * n] = '\0';
 }
 
-static void sign(char out[17], const uint8_t secret[16], uint64_t t)
+static void sign(char out[17], const uint8_t secret[16],
+		 const struct sa *src, uint64_t t)
 {
 	uint8_t md[MD5_SIZE];
 
-	(void)md5_printf(md, "%w:%llu", secret, (size_t)16,
-			 (unsigned long long)t);
+	(void)md5_printf(md, "%w:%llu:%j", secret, (size_t)16,
+			 (unsigned long long)t, src);
 	hex(out, md, 8);
 }
 
 void pbx_nonce_make(char *buf, size_t size, const uint8_t secret[16],
-		    uint64_t now)
+		    const struct sa *src, uint64_t now)
 {
 	char sig[17];
 
-	sign(sig, secret, now);
+	sign(sig, secret, src, now);
 	re_snprintf(buf, size, "%08llx%s", (unsigned long long)now, sig);
 }
 
 enum nonce_state pbx_nonce_check(const struct pl *nonce,
-				 const uint8_t secret[16], uint64_t now)
+				 const uint8_t secret[16],
+				 const struct sa *src, uint64_t now)
 {
 	char sig[17];
 	uint64_t t;
@@ -50,7 +52,7 @@ enum nonce_state pbx_nonce_check(const struct pl *nonce,
 	if (!nonce || nonce->l != 24)
 		return NONCE_BAD;
 	t = pl_x64(&(struct pl){nonce->p, 8});
-	sign(sig, secret, t);
+	sign(sig, secret, src, t);
 	if (memcmp(sig, nonce->p + 8, 16))
 		return NONCE_BAD;
 	return t <= now && now - t <= PBX_NONCE_TTL_S ? NONCE_OK :
@@ -83,7 +85,7 @@ static void challenge(struct pbx *pbx, const struct sip_msg *msg, bool proxy,
 {
 	char nonce[32];
 
-	pbx_nonce_make(nonce, sizeof(nonce), pbx->secret,
+	pbx_nonce_make(nonce, sizeof(nonce), pbx->secret, &msg->src,
 		       (uint64_t)time(NULL));
 	(void)sip_treplyf(NULL, NULL, pbx->inst->sip, msg, false,
 			  proxy ? 407 : 401, proxy ?
@@ -128,10 +130,22 @@ bool pbx_auth_check(struct pbx *pbx, const struct sip_msg *msg, bool proxy,
 	}
 
 	acct = pbx_conf_account(pbx->cfg, &fr.resp.username);
-	ns = pbx_nonce_check(&fr.resp.nonce, pbx->secret,
+	ns = pbx_nonce_check(&fr.resp.nonce, pbx->secret, &msg->src,
 			     (uint64_t)time(NULL));
 	if (ns == NONCE_STALE && acct) {
 		challenge(pbx, msg, proxy, true);
+		return false;
+	}
+	/* the digest covers the Request-URI it names: it must be this
+	 * request's (RFC 2617 3.2.2.5), or a sniffed answer to another
+	 * request would do */
+	if (acct && ns == NONCE_OK && pl_cmp(&fr.resp.uri, &msg->ruri)) {
+		(void)sip_treplyf(NULL, NULL, inst->sip, msg, false, 400,
+				  "Bad Request", "Content-Length: 0\r\n\r\n");
+		evbus_error(inst->env->bus, inst->name, NULL, "auth",
+			    "%r from %s as '%r' refused: its digest is for "
+			    "%r, not %r", &msg->met, src, &fr.resp.username,
+			    &fr.resp.uri, &msg->ruri);
 		return false;
 	}
 	if (acct && ns == NONCE_OK) {

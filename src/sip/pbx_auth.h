@@ -13,10 +13,13 @@ enum { PBX_NONCE_TTL_S = 300 };
 
 enum nonce_state { NONCE_OK, NONCE_STALE, NONCE_BAD };
 
-/* A nonce for time NOW (seconds) signed with SECRET, into BUF (>= 25). */
+/* A nonce for time NOW (seconds) and the client at SRC (its IP: a nonce
+ * seen on the wire is no use from elsewhere), signed with SECRET, into
+ * BUF (>= 25). */
 void pbx_nonce_make(char *buf, size_t size, const uint8_t secret[16],
-		    uint64_t now);
+		    const struct sa *src, uint64_t now);
 enum nonce_state pbx_nonce_check(const struct pl *nonce,
-				 const uint8_t secret[16], uint64_t now);
+				 const uint8_t secret[16],
+				 const struct sa *src, uint64_t now);
 
 #endif

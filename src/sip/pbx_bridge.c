@@ -96,11 +96,11 @@ static void write_cdr(struct bridge *br)
 		    br->rec[1][0] ? ";" : "", br->rec[1]);
 	memset(&c, 0, sizeof(c));
 	c.start_ms = br->start_ms;
-	c.answer_ms = br->answer_ms;
+	c.answer_ms = br->connected ? br->answer_ms : 0;
 	c.end_ms = br->end_ms;
 	c.caller = br->caller;
 	c.callee = br->callee;
-	c.disposition = pbx_cdr_disposition(br->answered, br->b != NULL,
+	c.disposition = pbx_cdr_disposition(br->connected, br->b != NULL,
 					       br->code);
 	c.code = br->code;
 	c.reason = br->reason;
@@ -190,18 +190,38 @@ static uint16_t caller_code(uint16_t code)
  * second while a re-INVITE is under way. */
 static void sync_hold(struct bridge *br)
 {
+	bool a_off, b_off;
 	char err[128];
 
 	if (!up(br->a) || !up(br->b))
 		return;
-	if (call_remote_hold(br->a) != call_local_hold(br->b) &&
-	    !call_modify_busy(br->b))
+	b_off = call_remote_hold(br->a) != call_local_hold(br->b);
+	a_off = call_remote_hold(br->b) != call_local_hold(br->a);
+	/* a hold changed: whoever refused before is asked again */
+	if (call_remote_hold(br->a) != br->a_held ||
+	    call_remote_hold(br->b) != br->b_held) {
+		br->a_held = call_remote_hold(br->a);
+		br->b_held = call_remote_hold(br->b);
+		br->hold_tries = 0;
+	}
+	if (!a_off && !b_off) {
+		br->hold_tries = 0;
+		return;
+	}
+	/* a party that keeps refusing our hold is not asked forever: three
+	 * times, then again when a hold changes */
+	if (br->hold_tries >= 3)
+		return;
+	if (b_off && !call_modify_busy(br->b)) {
+		++br->hold_tries;
 		(void)call_hold(br->b, call_remote_hold(br->a), err,
 				sizeof(err));
-	if (call_remote_hold(br->b) != call_local_hold(br->a) &&
-	    !call_modify_busy(br->a))
+	}
+	if (a_off && !call_modify_busy(br->a)) {
+		++br->hold_tries;
 		(void)call_hold(br->a, call_remote_hold(br->b), err,
 				sizeof(err));
+	}
 }
 
 static void start_recording(struct bridge *br)
@@ -249,6 +269,12 @@ static void caller_watch(struct call *call, void *arg)
 	case CALL_ESTABLISHED:
 	case CALL_HELD:
 	case CALL_REMOTE_HELD:
+		br->connected = br->answered;
+		if (br->hangup_pending) {
+			/* the callee left between our 200 and the ACK */
+			(void)call_hangup(call, err, sizeof(err));
+			break;
+		}
 		sync_hold(br);
 		break;
 
@@ -298,8 +324,11 @@ static void callee_watch(struct call *call, void *arg)
 		ended_by(br, call, "callee");
 		if (call_state(br->a) == CALL_TERMINATED)
 			;
-		else if (up(br->a) || br->answered)
+		else if (up(br->a))
 			(void)call_hangup(br->a, err, sizeof(err));
+		else if (br->answered)
+			/* our 200 is out, its ACK is not in: a BYE then */
+			br->hangup_pending = true;
 		else
 			(void)call_reject(br->a, caller_code(call_end_code(call)),
 					  err, sizeof(err));
@@ -309,6 +338,20 @@ static void callee_watch(struct call *call, void *arg)
 	default:
 		break;
 	}
+}
+
+/* A number a route may paste into a URI: no SIP punctuation, so no
+ * parameter, header or second URI rides in on it. */
+static bool number_ok(const char *n)
+{
+	if (!*n)
+		return false;
+	for (; *n; n++) {
+		if (!strchr("0123456789abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ+*#._-", *n))
+			return false;
+	}
+	return true;
 }
 
 /* Where NUMBER goes: a registered phone, a local instance, a route.
@@ -411,7 +454,9 @@ void pbx_invite(struct pbx *pbx, const struct sip_msg *msg)
 	br->start_ms = realtime_ms();
 	tmr_init(&br->tmr_free);
 	str_copy(br->caller, sizeof(br->caller), who->user);
-	pl_strcpy(&msg->uri.user, number, sizeof(number));
+	number[0] = '\0';
+	if (pl_isset(&msg->uri.user) && msg->uri.user.l < sizeof(number))
+		(void)pl_strcpy(&msg->uri.user, number, sizeof(number));
 	str_copy(br->callee, sizeof(br->callee), number);
 	list_append(&pbx->bridges, &br->le, br);
 
@@ -427,7 +472,9 @@ void pbx_invite(struct pbx *pbx, const struct sip_msg *msg)
 	}
 	br->a = mem_ref(a);
 
-	code = route(pbx, number, br->target, sizeof(br->target), &how);
+	code = number_ok(number) ? route(pbx, number, br->target,
+					   sizeof(br->target), &how) :
+		number[0] ? 404 : 484;
 	if (code) {
 		emit_route(br, NULL, code);
 		(void)call_reject(a, code, err, sizeof(err));

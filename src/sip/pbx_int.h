@@ -42,7 +42,11 @@ struct bridge {
 	uint16_t code;                 /* how it ended */
 	char reason[96];
 	char rec[2][256];              /* recordings made of it */
-	bool answered;
+	bool answered;                 /* the callee answered */
+	bool connected;                /* ... and the caller got it (ACK) */
+	bool hangup_pending;           /* end the caller's leg once it is up */
+	unsigned hold_tries;           /* hold re-INVITEs that did not take */
+	bool a_held, b_held;           /* each party's hold, as last seen */
 	bool done;
 	struct tmr tmr_free;
 };

@@ -89,6 +89,32 @@ static void remove_all(struct pbx *pbx, const struct pbx_account *acct)
 	}
 }
 
+enum {
+	MAX_BINDINGS = 16,     /* per account: a phone, not a contact list */
+	MAX_CONTACT = 255,     /* a longer URI would be cut when routed */
+};
+
+/* Digits only, at most 9 of them (an expiry in seconds). */
+static bool expiry_ok(const struct pl *pl)
+{
+	if (!pl->l || pl->l > 9)
+		return false;
+	for (size_t i = 0; i < pl->l; i++) {
+		if (pl->p[i] < '0' || pl->p[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+static unsigned count_of(const struct pbx *pbx, const struct pbx_account *a)
+{
+	unsigned n = 0;
+
+	for (struct le *le = pbx->bindings.head; le; le = le->next)
+		n += ((const struct binding *)le->data)->acct == a;
+	return n;
+}
+
 /* One REGISTER's worth of Contacts, checked before any is applied. */
 struct reg_ctx {
 	struct pbx *pbx;
@@ -97,20 +123,27 @@ struct reg_ctx {
 	uint32_t dflt;           /* Expires, or 3600 */
 	bool star;
 	unsigned n;
+	unsigned added;          /* new bindings it would make */
 	uint16_t code;           /* a reason to refuse it all */
 	const char *why;
 	bool apply;
 };
 
-static uint32_t contact_expires(const struct reg_ctx *rc,
-				const struct sip_addr *addr)
+/* The Contact's expires parameter, else the request's; false when it is
+ * not a number of seconds. */
+static bool contact_expires(const struct reg_ctx *rc,
+			    const struct sip_addr *addr, uint32_t *exp)
 {
 	struct pl pl;
 
-	if (!msg_param_decode(&addr->params, "expires", &pl) && pl.l &&
-	    pl.l <= 9)
-		return pl_u32(&pl);
-	return rc->dflt;
+	if (msg_param_decode(&addr->params, "expires", &pl)) {
+		*exp = rc->dflt;
+		return true;
+	}
+	if (!expiry_ok(&pl))
+		return false;
+	*exp = pl_u32(&pl);
+	return true;
 }
 
 static bool contact_handler(const struct sip_hdr *hdr,
@@ -133,8 +166,17 @@ static bool contact_handler(const struct sip_hdr *hdr,
 		rc->why = "a Contact that does not parse";
 		return true;
 	}
+	if (addr.auri.l > MAX_CONTACT) {
+		rc->code = 400;
+		rc->why = "a Contact URI longer than 255 characters";
+		return true;
+	}
 	++rc->n;
-	exp = contact_expires(rc, &addr);
+	if (!contact_expires(rc, &addr, &exp)) {
+		rc->code = 400;
+		rc->why = "an expires parameter that is no number of seconds";
+		return true;
+	}
 	if (exp && exp < pbx->cfg->min_expires) {
 		rc->code = 423;
 		rc->why = "an expiry below min_expires";
@@ -142,13 +184,20 @@ static bool contact_handler(const struct sip_hdr *hdr,
 	}
 	if (exp > pbx->cfg->max_expires)
 		exp = pbx->cfg->max_expires;
-	if (!rc->apply)
-		return false;
 
 	b = find(pbx, rc->acct, &addr.auri);
 	if (b && !pl_strcmp(&msg->callid, b->callid) &&
-	    msg->cseq.num <= b->cseq)
-		return false;   /* an old REGISTER overtaken by a newer one */
+	    msg->cseq.num <= b->cseq) {
+		/* an old REGISTER overtaken by a newer one: it fails
+		 * (RFC 3261 10.3, step 7) */
+		rc->code = 500;
+		rc->why = "a REGISTER older than one already applied";
+		return true;
+	}
+	if (!rc->apply) {
+		rc->added += !b && exp;
+		return false;
+	}
 	if (!exp) {
 		if (b) {
 			emit(pbx, b, "unregistered", 0);
@@ -229,12 +278,22 @@ void pbx_register(struct pbx *pbx, const struct sip_msg *msg)
 	rc.msg = msg;
 	rc.acct = acct;
 	rc.dflt = 3600;
-	if (hexp && hexp->val.l && hexp->val.l <= 9)
+	if (hexp && !expiry_ok(&hexp->val)) {
+		rc.code = 400;
+		rc.why = "an Expires that is no number of seconds";
+	}
+	else if (hexp) {
 		rc.dflt = pl_u32(&hexp->val);
+	}
 
 	/* check first: a REGISTER is applied whole or not at all */
-	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_handler,
-				&rc);
+	if (!rc.code)
+		(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT,
+					contact_handler, &rc);
+	if (!rc.code && count_of(pbx, acct) + rc.added > MAX_BINDINGS) {
+		rc.code = 403;
+		rc.why = "more than 16 contacts for one account";
+	}
 	if (!rc.code && rc.star && (rc.n > 1 || rc.dflt)) {
 		rc.code = 400;
 		rc.why = "Contact: * needs Expires: 0 and no other Contact";
@@ -248,7 +307,9 @@ void pbx_register(struct pbx *pbx, const struct sip_msg *msg)
 	}
 	if (rc.code) {
 		(void)sip_treplyf(NULL, NULL, inst->sip, msg, false, rc.code,
-				  "Bad Request", "Content-Length: 0\r\n\r\n");
+				  rc.code == 403 ? "Forbidden" : rc.code == 500 ?
+				  "Server Internal Error" : "Bad Request",
+				  "Content-Length: 0\r\n\r\n");
 		evbus_error(inst->env->bus, inst->name, NULL, "register",
 			    "REGISTER from %J for %s refused: %s", &msg->src,
 			    acct->user, rc.why);

@@ -9,6 +9,10 @@
 #  - PCMA on one leg and PCMU on the other are transcoded: each side still
 #    hears the other's tone, early media (183) included, and RFC 4733
 #    digits cross;
+#  - a REFER on a PBX leg is refused (603): the PBX places no call of
+#    its own for a party;
+#  - an RFC 4733 digit relayed to a party without telephone-event is
+#    played to it as tones;
 #  - each case leaves its CDR line with the right disposition and side.
 . "$srcdir/tests/lib.sh"
 ports_for 61
@@ -72,6 +76,12 @@ user = 6000
 port = $((SIP_BASE + 6))
 transport = tcp
 answer = auto
+
+[hank]
+user = 7000
+port = $((SIP_BASE + 7))
+codecs = PCMU
+answer = auto
 CONF
 
 cat >"$SCRATCH/flow" <<'FLOW'
@@ -88,6 +98,8 @@ alice: call 2000
 alice: expect terminated 486 5s
 alice: call 75000
 alice: expect established 5s
+alice: transfer 2000
+alice: expect transfer_failed 603 5s
 alice: wait 1s
 alice: hangup
 alice: expect terminated 5s
@@ -117,6 +129,14 @@ alice: expect dtmf 42 5s
 alice: wait 1s
 alice: hangup
 bob:   expect terminated 5s
+bob:   call 7000
+bob:   expect established 5s
+bob:   dtmf 7
+hank:  expect dtmf 7 30s
+bob:   wait 1s
+bob:   hangup
+bob:   expect terminated 5s
+hank:  expect terminated 200 10s
 FLOW
 
 run_sipflow route -c "$SCRATCH/conf" -s "$SCRATCH/flow"
@@ -137,6 +157,10 @@ expect_count "$EV" "$R and .callee==\"2000\" and .via==\"instance\"" 1 "2000 is 
 expect_count "$EV" "$R and .callee==\"75000\" and .via==\"route\" and (.target|startswith(\"sip:5000@\"))" 1 \
 	"7 + 5000 goes by the route to dave"
 expect_count "$EV" '.ev=="call.state" and .ua=="dave" and .state=="established"' 1 "dave answered"
+expect_count "$EV" '.ev=="sip.tx" and .ua=="pbx" and .first_line=="SIP/2.0 603 Decline" and (.cseq|endswith("REFER"))' 1 \
+	"the PBX declined alice's REFER"
+expect_count "$EV" '.ev=="call.state" and .ua=="frank" and .state=="incoming"' 1 \
+	"frank got the call to 2000, and none from the REFER"
 expect_count "$EV" '.ev=="sip.rx" and .ua=="gina" and (.first_line|startswith("INVITE")) and (.remote|endswith("/TCP"))' 1 \
 	"the PBX reached the TCP-only gina over TCP"
 expect_count "$EV" '.ev=="call.state" and .ua=="gina" and .state=="established"' 1 "gina answered"
@@ -144,14 +168,14 @@ expect_count "$EV" '.ev=="call.state" and .ua=="gina" and .state=="established"'
 # dispositions, in call order
 disp=$(jq -r 'select(.ev=="cdr") | "\(.callee):\(.disposition):\(.code):\(.hangup_side)"' "$EV" | tr '\n' ' ')
 echo "cdr: $disp"
-[ "$disp" = "1003:FAILED:480:pbx 1999:FAILED:404:pbx 2000:BUSY:486:callee 75000:ANSWERED:200:caller 66000:ANSWERED:200:caller 1002:NO ANSWER:487:caller 1002:ANSWERED:200:caller " ] ||
+[ "$disp" = "1003:FAILED:480:pbx 1999:FAILED:404:pbx 2000:BUSY:486:callee 75000:ANSWERED:200:caller 66000:ANSWERED:200:caller 1002:NO ANSWER:487:caller 1002:ANSWERED:200:caller 7000:ANSWERED:200:caller " ] ||
 	fail "dispositions: $disp"
-[ "$(wc -l <"$SCRATCH/cdr.csv")" -eq 8 ] || fail "cdr file: $(cat "$SCRATCH/cdr.csv")"
+[ "$(wc -l <"$SCRATCH/cdr.csv")" -eq 9 ] || fail "cdr file: $(cat "$SCRATCH/cdr.csv")"
 # a field with a space is not quoted, one with a comma would be: RFC 4180
 python3 - "$SCRATCH/cdr.csv" <<'PY' || fail "cdr file does not parse as CSV"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline='')))
-assert [r['disposition'] for r in rows] == ['FAILED', 'FAILED', 'BUSY', 'ANSWERED', 'ANSWERED', 'NO ANSWER', 'ANSWERED'], rows
+assert [r['disposition'] for r in rows] == ['FAILED', 'FAILED', 'BUSY', 'ANSWERED', 'ANSWERED', 'NO ANSWER', 'ANSWERED', 'ANSWERED'], rows
 assert all(r['answer'] == '' for r in rows if r['disposition'] != 'ANSWERED')
 assert all(float(r['billsec']) == 0 for r in rows if r['disposition'] != 'ANSWERED')
 PY
@@ -163,12 +187,21 @@ expect_count "$EV" ".ev==\"call.state\" and .call==\"$cancelled\" and .state==\"
 expect_count "$EV" '.ev=="sip.tx" and .ua=="pbx" and (.first_line|startswith("CANCEL"))' 1 \
 	"the PBX sent one CANCEL"
 
-# the last call was transcoded: PCMA to alice, PCMU to bob
-last=$(jq -r 'select(.ev=="cdr") | "\(.codec_caller)/\(.codec_callee)"' "$EV" | tail -n 1)
+# bob (PCMU, RFC 4733) to hank (PCMU without telephone-event): relayed,
+# and bob's digit reaches hank as tones the PBX makes
+expect_count "$EV" '.ev=="dtmf.rx" and .ua=="hank" and .digit=="7" and .method=="inband"' 1 \
+	"hank heard bob's RFC 4733 digit as tones"
+expect_count "$EV" '.ev=="dtmf.tx" and .ua=="pbx" and .digit=="7" and .method=="inband"' 1 \
+	"the PBX played it into hank's leg"
+
+# alice's last call was transcoded: PCMA to alice, PCMU to bob
+last=$(jq -r 'select(.ev=="cdr" and .caller=="1001") | "\(.codec_caller)/\(.codec_callee)"' "$EV" | tail -n 1)
 [ "$last" = "PCMA/PCMU" ] || fail "codecs of the last call: $last"
 for pair in alice:660 bob:440; do
 	ua=${pair%:*} hz=${pair#*:}
-	f=$(last_field "$EV" ".ev==\"rec.start\" and .ua==\"$ua\"" path)
+	# that call: alice's last, and bob's last incoming one
+	c=$(last_field "$EV" ".ev==\"call.state\" and .ua==\"$ua\" and (.state==\"calling\" or .state==\"incoming\") and .peer!=\"sip:7000@127.0.0.1:$PBX\"" call)
+	f=$(last_field "$EV" ".ev==\"rec.start\" and .call==\"$c\"" path)
 	got=$(peak_hz "$f" remix 1 trim 0.5 1)
 	near "$got" "$hz" || fail "$ua heard $got Hz across the transcoding, expected $hz"
 done

@@ -110,23 +110,29 @@ static void test_digest(void **state)
 static void test_nonce(void **state)
 {
 	uint8_t secret[16] = "0123456789abcdef", other[16] = "fedcba9876543210";
+	struct sa src, elsewhere;
 	char n[32];
 	struct pl pl;
 	(void)state;
 
-	pbx_nonce_make(n, sizeof(n), secret, 1000000);
+	assert_int_equal(sa_set_str(&src, "127.0.0.1", 5060), 0);
+	assert_int_equal(sa_set_str(&elsewhere, "127.0.0.2", 5060), 0);
+	pbx_nonce_make(n, sizeof(n), secret, &src, 1000000);
 	assert_int_equal(strlen(n), 24);
 	pl_set_str(&pl, n);
-	assert_int_equal(pbx_nonce_check(&pl, secret, 1000000), NONCE_OK);
-	assert_int_equal(pbx_nonce_check(&pl, secret, 1000000 + PBX_NONCE_TTL_S),
-			 NONCE_OK);
-	assert_int_equal(pbx_nonce_check(&pl, secret,
+	assert_int_equal(pbx_nonce_check(&pl, secret, &src, 1000000), NONCE_OK);
+	assert_int_equal(pbx_nonce_check(&pl, secret, &src,
+					 1000000 + PBX_NONCE_TTL_S), NONCE_OK);
+	assert_int_equal(pbx_nonce_check(&pl, secret, &src,
 					 1000001 + PBX_NONCE_TTL_S), NONCE_STALE);
-	assert_int_equal(pbx_nonce_check(&pl, other, 1000000), NONCE_BAD);
+	assert_int_equal(pbx_nonce_check(&pl, other, &src, 1000000), NONCE_BAD);
+	/* the same nonce from another address is no nonce of ours */
+	assert_int_equal(pbx_nonce_check(&pl, secret, &elsewhere, 1000000),
+			 NONCE_BAD);
 	n[3] ^= 1;   /* another time, same signature */
-	assert_int_equal(pbx_nonce_check(&pl, secret, 1000000), NONCE_BAD);
+	assert_int_equal(pbx_nonce_check(&pl, secret, &src, 1000000), NONCE_BAD);
 	pl_set_str(&pl, "short");
-	assert_int_equal(pbx_nonce_check(&pl, secret, 1000000), NONCE_BAD);
+	assert_int_equal(pbx_nonce_check(&pl, secret, &src, 1000000), NONCE_BAD);
 }
 
 static void test_cdr(void **state)
