@@ -33,12 +33,13 @@ linphone_require() {
 }
 
 # linphone_setup DIR SIP_PORT RTP_PORT USER PASSWORD REGISTRAR
-#   Write DIR.  REGISTRAR is HOST:PORT of the registrar (linphonec sends a
-#   call straight to the host and port of the URI it is given: dial
-#   sip:NUMBER@REGISTRAR to call through it).  The account is sip:USER@HOST, registers for
-#   LINPHONE_EXPIRES seconds (default 600) and answers any digest challenge
-#   with USER/PASSWORD.  LINPHONE_CODECS (default "PCMU PCMA") are the
-#   audio codecs enabled, of: opus speex G729 G722 GSM iLBC L16 PCMU PCMA.
+#   Write DIR.  REGISTRAR is HOST:PORT of the registrar.  The account is
+#   sip:USER@HOST, registers for LINPHONE_EXPIRES seconds (default 600) and
+#   answers any digest challenge (any realm) with USER/PASSWORD.  linphonec
+#   sends a call straight to the host:port of the URI it is given, so dial
+#   sip:NUMBER@REGISTRAR to call through the registrar.  LINPHONE_CODECS
+#   (default "PCMU PCMA") are the audio codecs enabled, of: opus speex
+#   G729 G722 GSM iLBC L16 PCMU PCMA.
 linphone_setup() {
 	local dir=$1 sport=$2 rport=$3 user=$4 pass=$5 reg=$6 i=0 c en
 	local mime rate ch

@@ -47,6 +47,14 @@ on_exit() {
 			linphone_sip "$LP" 2>/dev/null | grep -Ev '^[a-z]=|^$' | tail -n 80
 		} >&2
 	fi
+	# a phone still running has lost the test: kill it outright, or it
+	# would de-register at the PBX that cleanup stops first and wait 32 s
+	# (timer F) for an answer.  Only a child not yet waited for (still in
+	# BG_PIDS), whose pid cannot have been reused.
+	for d in "$BS" "$LP"; do
+		p=$(cat "$d/pid" 2>/dev/null) || continue
+		case " $BG_PIDS " in *" $p "*) kill -KILL "$p" 2>/dev/null || true ;; esac
+	done
 	cleanup
 }
 trap on_exit EXIT
@@ -193,6 +201,8 @@ check_hz() { # FILE WANT WHO
 	near "$_hz" "$2" || fail "$3 heard $_hz Hz, expected $2"
 }
 # baresip's sndfile dumps, one pair per call, named by the second it began
+[ "$(ls "$BS"/snd/*-dec.wav | wc -l)" -eq 2 ] ||
+	fail "baresip dumped $(ls "$BS"/snd/*-dec.wav | wc -l) received streams, expected 2"
 bs_dec1=$(ls "$BS"/snd/*-dec.wav | sed -n 1p)
 bs_dec2=$(ls "$BS"/snd/*-dec.wav | sed -n 2p)
 check_hz "$LP/rx1.wav" $BS_HZ "call 1: linphonec (callee)"
