@@ -24,6 +24,8 @@ struct binding {
 	struct le le;
 	const struct pbx_account *acct;
 	char *contact;                 /* the Contact URI */
+	char *params;                  /* its header parameters but expires
+					* (+sip.instance, reg-id: echoed) */
 	char *callid;                  /* of the REGISTER that made it */
 	uint32_t cseq;
 	uint64_t expires_ms;           /* monotonic */

@@ -14,6 +14,7 @@ static void binding_destructor(void *arg)
 
 	list_unlink(&b->le);
 	mem_deref(b->contact);
+	mem_deref(b->params);
 	mem_deref(b->callid);
 }
 
@@ -24,6 +25,38 @@ static void emit(const struct pbx *pbx, const struct binding *b,
 		   EVS("user", b->acct->user), EVS("contact", b->contact),
 		   EVS("state", state), EVI("expires", expires),
 		   EVS("remote", b->remote), EV_END);
+}
+
+/* PARAMS (";a=1;expires=60;b") without expires, for the 200's Contact:
+ * a phone looks for its +sip.instance there (RFC 5626). */
+static int keep_params(char **dst, const struct pl *params)
+{
+	struct mbuf *mb = mbuf_alloc(64);
+	const char *p = params->p, *end = params->p + params->l;
+	int err = 0;
+
+	if (!mb)
+		return ENOMEM;
+	while (p && p < end) {
+		const char *semi = memchr(p + 1, ';', (size_t)(end - p - 1));
+		const char *stop = semi ? semi : end;
+		struct pl name;
+
+		name.p = p + 1;
+		name.l = (size_t)(stop - name.p);
+		if (memchr(name.p, '=', name.l))
+			name.l = (size_t)((const char *)memchr(name.p, '=',
+							       name.l) - name.p);
+		if (*p == ';' && pl_strcasecmp(&name, "expires"))
+			err |= mbuf_write_mem(mb, (const uint8_t *)p,
+					      (size_t)(stop - p));
+		p = semi;
+	}
+	mbuf_set_pos(mb, 0);
+	if (!err)
+		err = mbuf_strdup(mb, dst, mbuf_get_left(mb));
+	mem_deref(mb);
+	return err;
 }
 
 static struct binding *find(const struct pbx *pbx,
@@ -220,6 +253,8 @@ static bool contact_handler(const struct sip_hdr *hdr,
 		list_append(&pbx->bindings, &b->le, b);
 	}
 	bool fresh = !b->callid;
+	b->params = mem_deref(b->params);
+	(void)keep_params(&b->params, &addr.params);
 	b->callid = mem_deref(b->callid);
 	(void)pl_strdup(&b->callid, &msg->callid);
 	b->cseq = msg->cseq.num;
@@ -240,8 +275,9 @@ static int print_bindings(struct re_printf *pf, const struct reg_ctx *rc)
 
 		if (b->acct != rc->acct || b->expires_ms <= now)
 			continue;
-		err |= re_hprintf(pf, "Contact: <%s>;expires=%llu\r\n",
-				  b->contact, (unsigned long long)
+		err |= re_hprintf(pf, "Contact: <%s>%s;expires=%llu\r\n",
+				  b->contact, b->params ? b->params : "",
+				  (unsigned long long)
 				  ((b->expires_ms - now + 999) / 1000));
 	}
 	return err;

@@ -42,6 +42,7 @@ register-17-contacts got 403
 register-long-contact got 400
 register-wrong-password got 403
 register-ok got 200
+register-ok-contact ok
 register-out-of-order got 500
 register-other-address got 403
 invite-no-user got 484

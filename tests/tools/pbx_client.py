@@ -135,9 +135,15 @@ def main():
     print("register-wrong-password got", code)
 
     p.cseq = 100
-    code, _ = p.request("REGISTER", ruri, [contact(p.ip), "Expires: 120",
+    inst = ';+sip.instance="<urn:uuid:00000000-0000-0000-0000-000000000001>";reg-id=1'
+    code, text = p.request("REGISTER", ruri, [contact(p.ip) + ";expires=120" + inst,
                         auth("REGISTER", ruri, realm, nonce)])
     print("register-ok got", code)
+    # the 200 names the binding with its parameters but our expires,
+    # once, and the seconds granted (RFC 3261 10.3, RFC 5626 6)
+    got = [g.strip() for g in re.findall(r"^Contact: (.*)$", text, re.M | re.I)]
+    want = "<sip:%s@%s:%d;line=0>%s;expires=120" % (USER, p.ip, LPORT, inst)
+    print("register-ok-contact", "ok" if got == [want] else "bad: %r" % got)
     p.cseq = 50     # an older REGISTER of the same Call-ID
     code, _ = p.request("REGISTER", ruri, [contact(p.ip), "Expires: 0",
                         auth("REGISTER", ruri, realm, nonce)])
