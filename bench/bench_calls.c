@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <re.h>
 #include "base/event.h"
 #include "base/util.h"
@@ -34,35 +33,17 @@ static struct {
 	double credit;
 	struct tmr tmr;
 	uint64_t t_setup_start, t_setup_end;
-	long rss_before_kb, rss_after_kb;
-	struct rusage ru0;
-	uint64_t t0;
-	struct sched_stats stats;
+	long rss_before_kb;
+	struct bench_window w;
 } B;
-
-
-static double cpu_s(const struct rusage *a, const struct rusage *b)
-{
-	double ua = a->ru_utime.tv_sec + a->ru_utime.tv_usec / 1e6;
-	double sa = a->ru_stime.tv_sec + a->ru_stime.tv_usec / 1e6;
-	double ub = b->ru_utime.tv_sec + b->ru_utime.tv_usec / 1e6;
-	double sb = b->ru_stime.tv_sec + b->ru_stime.tv_usec / 1e6;
-
-	return (ub + sb) - (ua + sa);
-}
 
 static void report(void *arg)
 {
-	struct rusage ru1;
-	double wall = (double)(now_ns() - B.t0) / 1e9;
-	double cpu;
+	double wall, cpu = bench_window_cpu(&B.w, &wall);
 	uint64_t tx = 0, rx = 0, lost = 0, concealed = 0, jb_dropped = 0;
 	unsigned legs = 0;
 	struct le *le, *cle;
 	(void)arg;
-
-	getrusage(RUSAGE_SELF, &ru1);
-	cpu = cpu_s(&B.ru0, &ru1);
 
 	for (le = B.app->instances.head; le; le = le->next) {
 		struct instance *inst = le->data;
@@ -87,8 +68,8 @@ static void report(void *arg)
 	printf("cpu per leg      %.4f %% of one core\n",
 	       legs ? 100.0 * cpu / wall / legs : 0.0);
 	printf("rss per call     %.1f KiB (%ld -> %ld KiB)\n",
-	       B.calls ? (double)(B.rss_after_kb - B.rss_before_kb) / B.calls
-	       : 0.0, B.rss_before_kb, B.rss_after_kb);
+	       B.calls ? (double)(B.w.rss_kb - B.rss_before_kb) / B.calls
+	       : 0.0, B.rss_before_kb, B.w.rss_kb);
 	printf("packets          tx %llu rx %llu lost %llu\n",
 	       (unsigned long long)tx, (unsigned long long)rx,
 	       (unsigned long long)lost);
@@ -99,15 +80,7 @@ static void report(void *arg)
 	       (unsigned long long)concealed,
 	       rx ? 100.0 * (double)concealed / (double)rx : 0.0,
 	       (unsigned long long)jb_dropped);
-	printf("inter-departure  deviation from 20 ms over %llu gaps: "
-	       "p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %llu us, "
-	       "resyncs %llu\n",
-	       (unsigned long long)B.stats.ticks,
-	       sched_stats_percentile(&B.stats, 50),
-	       sched_stats_percentile(&B.stats, 99),
-	       sched_stats_percentile(&B.stats, 99.9),
-	       (unsigned long long)B.stats.max_dev_us,
-	       (unsigned long long)B.stats.resyncs);
+	bench_print_pacing(&B.w);
 	fflush(stdout);
 
 	app_stop(B.app, 0);
@@ -119,11 +92,7 @@ static void start_window(void)
 	 * event consumer but the bench's counters. */
 	B.sub = mem_deref(B.sub);
 	B.t_setup_end = now_ns();
-	B.rss_after_kb = bench_rss_kb();
-	getrusage(RUSAGE_SELF, &B.ru0);
-	B.t0 = now_ns();
-	memset(&B.stats, 0, sizeof(B.stats));
-	sched_measure(B.app->env.sched, &B.stats);
+	bench_window_start(&B.w, B.app->env.sched);
 	tmr_start(&B.tmr, B.seconds * 1000u, report, NULL);
 }
 

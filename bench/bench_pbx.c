@@ -12,13 +12,10 @@
  * bench_calls with the same N for the 2 legs of a direct call, and the
  * difference is what the PBX costs (bench/run_pbx.sh does both).
  * Figures, not a pass/fail test. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <unistd.h>
 #include <re.h>
 #include "base/event.h"
 #include "base/util.h"
@@ -38,36 +35,14 @@ static struct {
 	double credit;
 	struct tmr tmr;
 	uint64_t t_setup_start, t_setup_end;
-	long rss_before_kb, rss_after_kb;
-	struct rusage ru0;
-	uint64_t t0;
-	struct sched_stats stats;
+	long rss_before_kb;
+	struct bench_window w;
 } B;
-
-static double cpu_s(const struct rusage *a, const struct rusage *b)
-{
-	return (b->ru_utime.tv_sec - a->ru_utime.tv_sec) +
-		(b->ru_utime.tv_usec - a->ru_utime.tv_usec) / 1e6 +
-		(b->ru_stime.tv_sec - a->ru_stime.tv_sec) +
-		(b->ru_stime.tv_usec - a->ru_stime.tv_usec) / 1e6;
-}
 
 static int write_conf(struct conf **cp, unsigned port, bool transcode)
 {
-	char path[] = "/tmp/sipflow-bench-pbx.XXXXXX", err[256];
-	FILE *f;
-	int fd, e;
-
-	fd = mkstemp(path);
-	if (fd < 0)
-		return errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(path);
-		return ENOMEM;
-	}
-	fprintf(f, "[general]\nrtp_ports = 10000-59999\nrtp_timeout = 0\n"
+	return bench_conf_text(cp, "[general]\nrtp_ports = 10000-59999\n"
+		"rtp_timeout = 0\n"
 		"[pbx]\nmode = pbx\nport = %u\naccount = 1:pw1\n"
 		"account = 2:pw2\ndtmf_detect = off\ncdr_events = off\n"
 		"[a]\nuser = 1\nport = %u\nsource = tone:440\n"
@@ -79,12 +54,6 @@ static int write_conf(struct conf **cp, unsigned port, bool transcode)
 		"codecs = PCMA, telephone-event\n" : "",
 		port + 2, port, transcode ?
 		"codecs = PCMU, telephone-event\n" : "");
-	fclose(f);
-	e = conf_load(cp, path, err, sizeof(err));
-	if (e)
-		fprintf(stderr, "bench: %s\n", err);
-	unlink(path);
-	return e;
 }
 
 static void sum(const char *name, uint64_t *tx, uint64_t *rx,
@@ -109,13 +78,10 @@ static void sum(const char *name, uint64_t *tx, uint64_t *rx,
 static void report(void *arg)
 {
 	static const char *const who[] = {"a", "pbx", "b"};
-	struct rusage ru1;
-	double wall = (double)(now_ns() - B.t0) / 1e9, cpu;
+	double wall, cpu = bench_window_cpu(&B.w, &wall);
 	unsigned relaying = 0;
 	(void)arg;
 
-	getrusage(RUSAGE_SELF, &ru1);
-	cpu = cpu_s(&B.ru0, &ru1);
 	for (struct le *le = app_instance(B.app, "pbx")->calls.head; le;
 	     le = le->next)
 		relaying += stream_relaying(call_stream(le->data));
@@ -129,8 +95,8 @@ static void report(void *arg)
 	printf("cpu per call     %.4f %% of one core (4 legs: a, 2 PBX, b)\n",
 	       B.calls ? 100.0 * cpu / wall / B.calls : 0.0);
 	printf("rss per call     %.1f KiB (%ld -> %ld KiB)\n",
-	       B.calls ? (double)(B.rss_after_kb - B.rss_before_kb) / B.calls
-	       : 0.0, B.rss_before_kb, B.rss_after_kb);
+	       B.calls ? (double)(B.w.rss_kb - B.rss_before_kb) / B.calls
+	       : 0.0, B.rss_before_kb, B.w.rss_kb);
 	printf("pbx legs         %u relaying packets as they come, %u "
 	       "transcoding\n", relaying,
 	       list_count(&app_instance(B.app, "pbx")->calls) - relaying);
@@ -145,13 +111,7 @@ static void report(void *arg)
 		       (unsigned long long)lost,
 		       (unsigned long long)concealed);
 	}
-	printf("inter-departure  deviation from 20 ms over %llu gaps: "
-	       "p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %llu us\n",
-	       (unsigned long long)B.stats.ticks,
-	       sched_stats_percentile(&B.stats, 50),
-	       sched_stats_percentile(&B.stats, 99),
-	       sched_stats_percentile(&B.stats, 99.9),
-	       (unsigned long long)B.stats.max_dev_us);
+	bench_print_pacing(&B.w);
 	fflush(stdout);
 	app_stop(B.app, 0);
 }
@@ -160,11 +120,7 @@ static void start_window(void)
 {
 	B.sub = mem_deref(B.sub);
 	B.t_setup_end = now_ns();
-	B.rss_after_kb = bench_rss_kb();
-	getrusage(RUSAGE_SELF, &B.ru0);
-	B.t0 = now_ns();
-	memset(&B.stats, 0, sizeof(B.stats));
-	sched_measure(B.app->env.sched, &B.stats);
+	bench_window_start(&B.w, B.app->env.sched);
 	tmr_start(&B.tmr, B.seconds * 1000u, report, NULL);
 }
 
@@ -217,7 +173,6 @@ int main(int argc, char **argv)
 {
 	struct conf *conf = NULL;
 	bool transcode = false;
-	char err[256] = "";
 	int c, e;
 
 	B.calls = 100;
@@ -239,21 +194,13 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (libre_init())
+	e = bench_init();
+	if (!e)
+		e = write_conf(&conf, B.pbx_port, transcode);
+	if (!e)
+		e = bench_start_conf(&B.app, conf, &B.sub, event_handler);
+	if (e)
 		return 3;
-	app_raise_fd_limit();
-	e = write_conf(&conf, B.pbx_port, transcode);
-	if (!e)
-		e = app_alloc(&B.app, conf);
-	if (!e)
-		e = evbus_subscribe(&B.sub, B.app->env.bus, event_handler,
-				    NULL);
-	if (!e)
-		e = app_start(B.app, err, sizeof(err));
-	if (e) {
-		fprintf(stderr, "bench: start: %s (%s)\n", err, strerror(e));
-		return 3;
-	}
 
 	re_main(NULL);
 
