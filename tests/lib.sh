@@ -298,3 +298,21 @@ source = tone:660
 ${BOB_EXTRA:-}
 CONF
 }
+
+# A PBX test's configuration, on this test's ports.  pbx_conf [LINE...]
+# prints [general] (rtp_ports, record_dir $SCRATCH/rec) and the [pbx]
+# instance (mode = pbx, port $SIP_BASE) with LINEs ("account = 1001:pw",
+# "route = ...") after; pbx_phone NAME USER N PASSWORD [LINE...] prints
+# an instance NAME at port SIP_BASE + N that registers with that PBX.
+pbx_conf() {
+	printf '[general]\nrtp_ports = %s-%s\nrecord_dir = %s/rec\n\n' \
+		"$RTP_LO" "$RTP_HI" "$SCRATCH"
+	printf '[pbx]\nmode = pbx\nport = %s\n' "$SIP_BASE"
+	for _line in "$@"; do printf '%s\n' "$_line"; done
+}
+pbx_phone() {
+	printf '\n[%s]\nuser = %s\nport = %s\nregistrar = sip:127.0.0.1:%s\npassword = %s\n' \
+		"$1" "$2" $((SIP_BASE + $3)) "$SIP_BASE" "$4"
+	shift 4
+	for _line in "$@"; do printf '%s\n' "$_line"; done
+}

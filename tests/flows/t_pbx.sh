@@ -11,38 +11,15 @@
 ports_for 60
 
 PBX=$SIP_BASE
-cat >"$SCRATCH/conf" <<CONF
-[general]
-rtp_ports = $RTP_LO-$RTP_HI
-record_dir = $SCRATCH/rec
-
-[pbx]
-mode = pbx
-port = $PBX
-realm = test.sipflow
-account = 1001:alice-secret
-account = 1002:bob-secret
-pbx_record = both
-cdr = $SCRATCH/cdr.csv
-
-[alice]
-user = 1001
-port = $((SIP_BASE + 1))
-source = tone:440
-registrar = sip:127.0.0.1:$PBX
-password = alice-secret
-record = on
-record_mode = stereo
-
-[bob]
-user = 1002
-port = $((SIP_BASE + 2))
-source = tone:660
-registrar = sip:127.0.0.1:$PBX
-password = bob-secret
-record = on
-record_mode = stereo
-CONF
+{
+	pbx_conf "realm = test.sipflow" "account = 1001:alice-secret" \
+		"account = 1002:bob-secret" "pbx_record = both" \
+		"cdr = $SCRATCH/cdr.csv"
+	pbx_phone alice 1001 1 alice-secret "source = tone:440" \
+		"record = on" "record_mode = stereo"
+	pbx_phone bob 1002 2 bob-secret "source = tone:660" \
+		"record = on" "record_mode = stereo"
+} >"$SCRATCH/conf"
 
 cat >"$SCRATCH/flow" <<'FLOW'
 alice: expect registered 5s

@@ -14,16 +14,8 @@ ports_for 65
 command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
 
 PBX=$SIP_BASE
-cat >"$SCRATCH/conf" <<CONF
-[general]
-rtp_ports = $RTP_LO-$RTP_HI
-
-[pbx]
-mode = pbx
-port = $PBX
-account = 1001:right
-route = 9 sip:{rest}@127.0.0.1:$((SIP_BASE + 3))
-CONF
+pbx_conf "account = 1001:right" \
+	"route = 9 sip:{rest}@127.0.0.1:$((SIP_BASE + 3))" >"$SCRATCH/conf"
 
 sipflow_start pbx -c "$SCRATCH/conf"
 wait_event "$EV" '.ev=="ua.ready" and .mode=="pbx"' 10 || fail "the PBX did not start"

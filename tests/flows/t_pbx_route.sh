@@ -18,47 +18,21 @@
 ports_for 61
 
 PBX=$SIP_BASE
-cat >"$SCRATCH/conf" <<CONF
-[general]
-rtp_ports = $RTP_LO-$RTP_HI
-record_dir = $SCRATCH/rec
-
-[pbx]
-mode = pbx
-port = $PBX
-account = 1001:alice-secret
-account = 1002:bob-secret
-account = 1003:carol-secret
-account = 1004:eve-right
-route = 7 sip:{rest}@127.0.0.1:$((SIP_BASE + 4))
-route = 6 sip:{rest}@127.0.0.1:$((SIP_BASE + 6));transport=tcp
-cdr = $SCRATCH/cdr.csv
-
-[alice]
-user = 1001
-port = $((SIP_BASE + 1))
-source = tone:440
-codecs = PCMA, telephone-event
-registrar = sip:127.0.0.1:$PBX
-password = alice-secret
-record = on
-record_mode = stereo
-
-[bob]
-user = 1002
-port = $((SIP_BASE + 2))
-source = tone:660
-codecs = PCMU, telephone-event
-registrar = sip:127.0.0.1:$PBX
-password = bob-secret
-record = on
-record_mode = stereo
-
-[eve]
-user = 1004
-port = $((SIP_BASE + 3))
-registrar = sip:127.0.0.1:$PBX
-password = eve-wrong
+{
+	pbx_conf "account = 1001:alice-secret" "account = 1002:bob-secret" \
+		"account = 1003:carol-secret" "account = 1004:eve-right" \
+		"route = 7 sip:{rest}@127.0.0.1:$((SIP_BASE + 4))" \
+		"route = 6 sip:{rest}@127.0.0.1:$((SIP_BASE + 6));transport=tcp" \
+		"cdr = $SCRATCH/cdr.csv"
+	pbx_phone alice 1001 1 alice-secret "source = tone:440" \
+		"codecs = PCMA, telephone-event" "record = on" \
+		"record_mode = stereo"
+	pbx_phone bob 1002 2 bob-secret "source = tone:660" \
+		"codecs = PCMU, telephone-event" "record = on" \
+		"record_mode = stereo"
+	pbx_phone eve 1004 3 eve-wrong
+} >"$SCRATCH/conf"
+cat >>"$SCRATCH/conf" <<CONF
 
 [dave]
 user = 5000

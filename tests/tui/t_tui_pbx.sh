@@ -10,32 +10,11 @@ ports_for 63
 tui_init pbx
 
 PBX=$SIP_BASE
-cat >"$SCRATCH/conf" <<CONF
-[general]
-rtp_ports = $RTP_LO-$RTP_HI
-record_dir = $SCRATCH/rec
-
-[pbx]
-mode = pbx
-port = $PBX
-account = 1001:a-secret
-account = 1002:b-secret
-
-[alice]
-user = 1001
-port = $((SIP_BASE + 1))
-source = tone:440
-registrar = sip:127.0.0.1:$PBX
-password = a-secret
-
-[bob]
-user = 1002
-port = $((SIP_BASE + 2))
-source = tone:660
-answer = auto
-registrar = sip:127.0.0.1:$PBX
-password = b-secret
-CONF
+{
+	pbx_conf "account = 1001:a-secret" "account = 1002:b-secret"
+	pbx_phone alice 1001 1 a-secret "source = tone:440"
+	pbx_phone bob 1002 2 b-secret "source = tone:660" "answer = auto"
+} >"$SCRATCH/conf"
 tui_start pbx 170 30 -- -c "$SCRATCH/conf"
 
 wait_screen "^pbx +127\\.0\\.0\\.1:$PBX/UDP +pbx: 2 reg .*1001 127\\.0\\.0\\.1:$((SIP_BASE + 1)), 1002 127\\.0\\.0\\.1:$((SIP_BASE + 2))"

@@ -14,27 +14,13 @@ ports_for 62
 sipp_require
 
 PBX=$SIP_BASE
-cat >"$CONF" <<CONF
-[general]
-rtp_ports = $RTP_LO-$RTP_HI
-record_dir = $SCRATCH/rec
-
-[pbx]
-mode = pbx
-port = $PBX
-account = 1001:alice-secret
-route = 8 sip:{rest}@127.0.0.1:$PEER_PORT
-cdr = $SCRATCH/cdr.csv
-
-[alice]
-user = 1001
-port = $((SIP_BASE + 1))
-source = tone:440
-registrar = sip:127.0.0.1:$PBX
-password = alice-secret
-record = on
-record_mode = stereo
-CONF
+{
+	pbx_conf "account = 1001:alice-secret" \
+		"route = 8 sip:{rest}@127.0.0.1:$PEER_PORT" \
+		"cdr = $SCRATCH/cdr.csv"
+	pbx_phone alice 1001 1 alice-secret "source = tone:440" \
+		"record = on" "record_mode = stereo"
+} >"$CONF"
 
 cat >"$FLOW" <<'FLOW'
 alice: expect registered 5s
