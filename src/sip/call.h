@@ -71,6 +71,8 @@ const char *call_end_by(const struct call *call);
 /* Who holds: we hold the peer (our offer said so), the peer holds us. */
 bool call_local_hold(const struct call *call);
 bool call_remote_hold(const struct call *call);
+/* Established or held, by either side. */
+bool call_is_up(const struct call *call);
 /* Our re-INVITE awaits its answer. */
 bool call_modify_busy(const struct call *call);
 /* A 2xx that belongs to none of libre's dialogs: a second fork. */

@@ -104,7 +104,6 @@ void call_answer_policy(struct call *call);
 const char *call_reason_phrase(uint16_t code);
 
 /* call_hold.c: direction and hold state */
-bool call_is_up(const struct call *call);
 /* Our direction, and the peer's c=0.0.0.0, applied to MC before the
  * stream takes it. */
 void call_hold_filter(const struct call *call, struct media_choice *mc);

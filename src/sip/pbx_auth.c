@@ -12,17 +12,6 @@
 #include "pbx_int.h"
 #include "ua.h"
 
-static void hex(char *out, const uint8_t *md, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 static void sign(char out[17], const uint8_t secret[16],
 		 const struct sa *src, uint64_t t)
 {
@@ -30,7 +19,7 @@ static void sign(char out[17], const uint8_t secret[16],
 
 	(void)md5_printf(md, "%w:%llu:%j", secret, (size_t)16,
 			 (unsigned long long)t, src);
-	hex(out, md, 8);
+	re_snprintf(out, 17, "%w", md, (size_t)8);
 }
 
 void pbx_nonce_make(char *buf, size_t size, const uint8_t secret[16],
@@ -69,15 +58,15 @@ void pbx_digest(char out[33], const char *user, const char *realm,
 	char ha1[33], ha2[33];
 
 	(void)md5_printf(md, "%s:%s:%s", user, realm, password);
-	hex(ha1, md, MD5_SIZE);
+	re_snprintf(ha1, sizeof(ha1), "%w", md, sizeof(md));
 	(void)md5_printf(md, "%r:%r", method, uri);
-	hex(ha2, md, MD5_SIZE);
+	re_snprintf(ha2, sizeof(ha2), "%w", md, sizeof(md));
 	if (pl_isset(qop))
 		(void)md5_printf(md, "%s:%r:%r:%r:%r:%s", ha1, nonce, nc,
 				 cnonce, qop, ha2);
 	else
 		(void)md5_printf(md, "%s:%r:%s", ha1, nonce, ha2);
-	hex(out, md, MD5_SIZE);
+	re_snprintf(out, 33, "%w", md, sizeof(md));
 }
 
 static void challenge(struct pbx *pbx, const struct sip_msg *msg, bool proxy,

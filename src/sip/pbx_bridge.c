@@ -68,14 +68,6 @@ struct call *pbx_other_leg(const struct pbx *pbx, const struct call *call)
 	return NULL;
 }
 
-static bool up(const struct call *call)
-{
-	enum call_state st = call_state(call);
-
-	return call && (st == CALL_ESTABLISHED || st == CALL_HELD ||
-			st == CALL_REMOTE_HELD);
-}
-
 static const char *codec_of(const struct call *call)
 {
 	const struct media_choice *mc = call ?
@@ -193,7 +185,7 @@ static void sync_hold(struct bridge *br)
 	bool a_off, b_off;
 	char err[128];
 
-	if (!up(br->a) || !up(br->b))
+	if (!br->a || !br->b || !call_is_up(br->a) || !call_is_up(br->b))
 		return;
 	b_off = call_remote_hold(br->a) != call_local_hold(br->b);
 	a_off = call_remote_hold(br->b) != call_local_hold(br->a);
@@ -324,7 +316,7 @@ static void callee_watch(struct call *call, void *arg)
 		ended_by(br, call, "callee");
 		if (call_state(br->a) == CALL_TERMINATED)
 			;
-		else if (up(br->a))
+		else if (call_is_up(br->a))
 			(void)call_hangup(br->a, err, sizeof(err));
 		else if (br->answered)
 			/* our 200 is out, its ACK is not in: a BYE then */
