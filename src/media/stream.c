@@ -74,8 +74,9 @@ struct stream {
 	bool relay_synced;
 	bool relayed_last;         /* the last tick was a relaying one */
 
-	struct recording *rec;     /* NULL when not recording */
-	struct recording *rec2;    /* a second file at once (PBX: both) */
+	/* what we record: rec[0], and a second file at once in rec[1] (a
+	 * PBX's mixed and stereo); NULL when not recording */
+	struct recording *rec[2];
 	struct monitor *mon;       /* the app's, while we are the leg heard */
 	enum mon_leg mon_leg;
 };
@@ -92,8 +93,8 @@ static void destructor(void *arg)
 	if (s->mon && monitor_owner(s->mon) == s)
 		monitor_set_owner(s->mon, NULL);
 	dtmf_rx_close(&s->dtmf_rx);
-	mem_deref(s->rec);
-	mem_deref(s->rec2);
+	mem_deref(s->rec[0]);
+	mem_deref(s->rec[1]);
 	mem_deref(s->rtp);
 	mem_deref(s->txmb);
 	mem_deref(s->ua);
@@ -294,11 +295,8 @@ void stream_tick(struct stream *s, uint64_t now)
 	if (s->peer)
 		bridge_push(s->peer, received ? rx : NULL, n);
 
-	if (s->rec)
-		recording_put(s->rec, received ? rx : NULL,
-			      sent ? tx : NULL, n);
-	if (s->rec2)
-		recording_put(s->rec2, received ? rx : NULL,
+	for (unsigned i = 0; i < ARRAY_SIZE(s->rec) && s->rec[i]; i++)
+		recording_put(s->rec[i], received ? rx : NULL,
 			      sent ? tx : NULL, n);
 	if (s->mon)
 		monitor_put(s->mon, s->mon_leg, received ? rx : NULL,
@@ -595,81 +593,75 @@ void stream_dtmf_info_rx(struct stream *s, char digit, uint32_t dur_ms)
 	dtmf_rx_info(&s->dtmf_rx, digit, dur_ms, now_ns());
 }
 
-/* ERROR: what went wrong with reason "error", else NULL. */
-static void emit_rec_stop(struct stream *s, const char *reason,
-			  const char *error)
+static void emit_rec_start(struct stream *s, const struct recording *r,
+			   const char *mode)
 {
-	for (unsigned i = 0; i < 2 && recording_path(s->rec, i); i++) {
+	for (unsigned i = 0; i < 2 && recording_path(r, i); i++) {
+		evbus_emit(s->bus, "rec.start", s->ua, s->callid,
+			   EVS("path", recording_path(r, i)),
+			   EVS("mode", mode), EV_END);
+	}
+}
+
+/* End recording I: rec.stop with REASON (and ERROR, for reason
+ * "error"); a second recording takes the first one's place. */
+static void drop_rec(struct stream *s, unsigned i, const char *reason,
+		     const char *error)
+{
+	const struct recording *r = s->rec[i];
+
+	for (unsigned k = 0; k < 2 && recording_path(r, k); k++) {
 		evbus_emit(s->bus, "rec.stop", s->ua, s->callid,
-			   EVS("path", recording_path(s->rec, i)),
-			   EVD("seconds", recording_seconds(s->rec)),
-			   EVI("dropped", recording_dropped(s->rec)),
+			   EVS("path", recording_path(r, k)),
+			   EVD("seconds", recording_seconds(r)),
+			   EVI("dropped", recording_dropped(r)),
 			   EVS("reason", reason), EVS_OPT("error", error),
 			   EV_END);
 	}
+	mem_deref(s->rec[i]);
+	if (i == 0)
+		s->rec[0] = s->rec[1];
+	s->rec[1] = NULL;
 }
 
 void stream_record(struct stream *s, struct recording *rec, const char *mode)
 {
 	(void)stream_record_stop(s, "replaced");
-	s->rec = mem_ref(rec);
-
-	for (unsigned i = 0; i < 2 && recording_path(rec, i); i++) {
-		evbus_emit(s->bus, "rec.start", s->ua, s->callid,
-			   EVS("path", recording_path(rec, i)),
-			   EVS("mode", mode), EV_END);
-	}
+	s->rec[0] = mem_ref(rec);
+	emit_rec_start(s, rec, mode);
 }
 
 void stream_record_also(struct stream *s, struct recording *rec,
 			const char *mode)
 {
-	struct recording *first = s->rec;
-
-	if (!first) {
+	if (!s->rec[0]) {
 		stream_record(s, rec, mode);
 		return;
 	}
-	if (s->rec2) {
-		s->rec = s->rec2;
-		emit_rec_stop(s, "replaced", NULL);
-		s->rec = first;
-		s->rec2 = mem_deref(s->rec2);
-	}
-	s->rec2 = mem_ref(rec);
-	for (unsigned i = 0; i < 2 && recording_path(rec, i); i++) {
-		evbus_emit(s->bus, "rec.start", s->ua, s->callid,
-			   EVS("path", recording_path(rec, i)),
-			   EVS("mode", mode), EV_END);
-	}
+	if (s->rec[1])
+		drop_rec(s, 1, "replaced", NULL);
+	s->rec[1] = mem_ref(rec);
+	emit_rec_start(s, rec, mode);
 }
 
 const char *stream_record_path(const struct stream *s, unsigned idx)
 {
-	const char *p;
-	unsigned n = 0;
-
-	while (s && s->rec && (p = recording_path(s->rec, n)) && n < 2) {
-		if (n == idx)
-			return p;
-		++n;
+	for (unsigned i = 0; s && i < ARRAY_SIZE(s->rec) && s->rec[i]; i++) {
+		for (unsigned k = 0; k < 2 && recording_path(s->rec[i], k);
+		     k++) {
+			if (!idx--)
+				return recording_path(s->rec[i], k);
+		}
 	}
-	idx -= n;
-	return s && s->rec2 ? recording_path(s->rec2, idx) : NULL;
+	return NULL;
 }
 
 bool stream_record_stop(struct stream *s, const char *reason)
 {
-	if (!s->rec)
+	if (!s->rec[0])
 		return false;
-	emit_rec_stop(s, reason, NULL);
-	s->rec = mem_deref(s->rec);
-	if (s->rec2) {
-		s->rec = s->rec2;
-		s->rec2 = NULL;
-		emit_rec_stop(s, reason, NULL);
-		s->rec = mem_deref(s->rec);
-	}
+	while (s->rec[0])
+		drop_rec(s, 0, reason, NULL);
 	return true;
 }
 
@@ -677,27 +669,15 @@ bool stream_record_failed(struct stream *s, unsigned id, int err)
 {
 	char why[128];
 
-	if (s->rec2 && recording_id(s->rec2) == id) {
-		struct recording *first = s->rec;
-
-		s->rec = s->rec2;
+	for (unsigned i = 0; i < ARRAY_SIZE(s->rec) && s->rec[i]; i++) {
+		if (recording_id(s->rec[i]) != id)
+			continue;
+		/* the other recording, if any, goes on alone */
 		re_snprintf(why, sizeof(why), "%m", err);
-		emit_rec_stop(s, "error", why);
-		mem_deref(s->rec2);
-		s->rec2 = NULL;
-		s->rec = first;
+		drop_rec(s, i, "error", why);
 		return true;
 	}
-	if (!s->rec || recording_id(s->rec) != id)
-		return false;
-	re_snprintf(why, sizeof(why), "%m", err);
-	emit_rec_stop(s, "error", why);
-	s->rec = mem_deref(s->rec);
-	if (s->rec2) {
-		s->rec = s->rec2;   /* the second one goes on alone */
-		s->rec2 = NULL;
-	}
-	return true;
+	return false;
 }
 
 int stream_bridge(struct stream *a, struct stream *b)
